@@ -1,0 +1,88 @@
+/**
+ * The PBX adapter contract. Every PBX (the in-process simulator, Asterisk ARI,
+ * FreeSWITCH ESL, Twilio, generic HTTP CTI) is driven through this one narrow
+ * interface, and every adapter passes the same contract suite
+ * (`test/adapter-contract.ts`).
+ *
+ * Terms: a *call* is the caller's leg, identified by the adapter's `callId`. An
+ * *agent leg* is the second leg that rings an agent's endpoint; once answered
+ * it is bridged to the call.
+ */
+import type { PbxEvent } from './events.js';
+
+export type AdapterState = 'connecting' | 'connected' | 'disconnected';
+
+export interface AdapterHealth {
+  id: string;
+  kind: string;
+  state: AdapterState;
+  /** ISO time of the last state change. */
+  since: string;
+  lastError: string | null;
+}
+
+/** A prompt to play: text (rendered by the PBX or our TTS) and/or a PBX media URI. */
+export interface Prompt {
+  /** Stable id of the prompt in the flow, e.g. `main-menu.welcome`. */
+  id: string;
+  text: string;
+  /** e.g. `sound:hello-world` for Asterisk; optional. */
+  media?: string;
+  language?: string;
+}
+
+export interface PlaybackResult {
+  /** false when the playback was stopped (barge-in, abort) before its end. */
+  completed: boolean;
+}
+
+/** Per-call control. Each method MUST reject with an `AdapterError` (code `CALL_GONE`) when the call no longer exists. */
+export interface CallControl {
+  /** Answers the inbound call. MUST resolve only once the call is answered. */
+  answer(callId: string): Promise<void>;
+  /**
+   * Plays a prompt to the caller and resolves when it ends. When `signal` aborts,
+   * the adapter MUST stop the playback and resolve `{ completed: false }`.
+   * Digits pressed during the playback MUST still be emitted as `call.dtmf`.
+   */
+  play(callId: string, prompt: Prompt, signal: AbortSignal): Promise<PlaybackResult>;
+  /** Starts music (or a hold prompt) on hold until `signal` aborts. Resolves once started. */
+  hold(callId: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Rings an agent's endpoint for this call. Resolves with the agent leg id once
+   * ringing started. The adapter MUST emit `agent.answered` when the agent picks
+   * up and MUST NOT bridge by itself.
+   */
+  ringAgent(callId: string, endpoint: string): Promise<{ legId: string }>;
+  /** Stops ringing (or hangs up) an agent leg. Idempotent. */
+  cancelAgentLeg(legId: string): Promise<void>;
+  /** Bridges the caller with an answered agent leg; MUST emit `call.connected`. */
+  bridge(callId: string, legId: string): Promise<void>;
+  /** Hangs the call up (and its agent leg, if any). Idempotent: a call already gone resolves. */
+  hangup(callId: string): Promise<void>;
+}
+
+/**
+ * Optional: the PBX can answer an agent leg on the agent's behalf (the simulator's
+ * virtual phones; desk-phone auto-answer). The widget's Accept uses it when
+ * present; otherwise the agent answers on the phone or softphone itself.
+ */
+export interface RemoteAnswer {
+  answerAgentLeg(legId: string): Promise<void>;
+}
+
+export type PbxEventListener = (event: PbxEvent) => void;
+export type StateListener = (health: AdapterHealth) => void;
+
+export interface PbxAdapter extends CallControl, Partial<RemoteAnswer> {
+  readonly id: string;
+  readonly kind: string;
+  /** Connects to the PBX. MUST NOT reject on a network failure: it reports `disconnected` and retries. */
+  connect(): Promise<void>;
+  /** Disconnects and stops retrying. Calls in progress are left to the PBX. */
+  disconnect(): Promise<void>;
+  health(): AdapterHealth;
+  /** Normalized call events. Returns an unsubscribe function. */
+  onEvent(listener: PbxEventListener): () => void;
+  onStateChange(listener: StateListener): () => void;
+}

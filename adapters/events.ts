@@ -1,0 +1,85 @@
+/**
+ * Normalized PBX events: the one vocabulary every adapter maps its wire events
+ * into (ARI `StasisStart` -> `call.started`, ESL `CHANNEL_HANGUP` -> `call.ended`,
+ * ...). Lowercase, dot-namespaced, past tense.
+ */
+
+/** Why a call ended, normalized across PBXs (ARI hangup causes, SIP codes, ESL causes). */
+export type EndReason =
+  | 'caller-hangup'
+  | 'agent-hangup'
+  | 'system-hangup'
+  | 'no-answer'
+  | 'busy'
+  | 'failed';
+
+interface Base {
+  /** The adapter that saw the event. */
+  adapterId: string;
+  callId: string;
+  /** ISO time the PBX reported the event (or we received it). */
+  at: string;
+}
+
+export interface CallStarted extends Base {
+  type: 'call.started';
+  /** Calling number as the PBX sent it, verbatim. */
+  ani: string;
+  callerName: string | null;
+  /** Dialed number / extension. */
+  dnis: string;
+}
+
+export interface CallAnswered extends Base {
+  type: 'call.answered';
+}
+
+export interface CallDtmf extends Base {
+  type: 'call.dtmf';
+  /** One of 0-9 * # A-D. */
+  digit: string;
+  durationMs: number | null;
+}
+
+export interface AgentRinging extends Base {
+  type: 'agent.ringing';
+  legId: string;
+  endpoint: string;
+}
+
+export interface AgentAnswered extends Base {
+  type: 'agent.answered';
+  legId: string;
+}
+
+/** The agent leg ended before being bridged (rejected, failed, cancelled). */
+export interface AgentLegEnded extends Base {
+  type: 'agent.leg.ended';
+  legId: string;
+  reason: EndReason;
+}
+
+export interface CallConnected extends Base {
+  type: 'call.connected';
+  legId: string;
+}
+
+export interface CallEnded extends Base {
+  type: 'call.ended';
+  reason: EndReason;
+}
+
+export type PbxEvent =
+  | CallStarted
+  | CallAnswered
+  | CallDtmf
+  | AgentRinging
+  | AgentAnswered
+  | AgentLegEnded
+  | CallConnected
+  | CallEnded;
+
+export type PbxEventType = PbxEvent['type'];
+
+/** DTMF digits as RFC 4733 section 3.2 names them (events 0-15). */
+export const DTMF_DIGITS = new Set(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D']);

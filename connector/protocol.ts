@@ -1,0 +1,176 @@
+/**
+ * The socket.io protocol between the connector and the agent widget.
+ *
+ * This file is imported by both sides (the connector's `/agent` namespace and
+ * `softphone-widget/src`), so the event maps cannot drift. It holds types only:
+ * no runtime imports, so the widget bundle pulls nothing from the server.
+ *
+ * Event names follow the project vocabulary: lowercase, dot-namespaced, past
+ * tense for things that happened (`call.offered`), imperative for requests
+ * (`call.accept`).
+ */
+
+/** Agent presence. `on-call` and `after-call-work` are set by the connector, never by the agent. */
+export type AgentState = 'available' | 'on-call' | 'after-call-work' | 'away';
+
+/** States an agent may ask for. */
+export type SettableAgentState = 'available' | 'away';
+
+export interface AgentSnapshot {
+  username: string;
+  displayName: string;
+  state: AgentState;
+  /** ISO time of the last state change. */
+  stateSince: string;
+  queues: string[];
+}
+
+/** One step of the caller's way through the IVR. */
+export interface IvrStep {
+  /** Node of the flow, e.g. `main-menu`. */
+  node: string;
+  /** What happened there. */
+  event: 'entered' | 'key' | 'no-input' | 'invalid' | 'routed' | 'hangup';
+  /** The key pressed, for `key` and `invalid`. */
+  key?: string;
+  /** ISO time. */
+  at: string;
+  /** For `routed`: the queue chosen. */
+  queue?: string;
+}
+
+export interface ContactSummary {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  /** The contact's number as written when it was entered. */
+  phoneRaw: string;
+  phoneE164: string | null;
+  extension: string | null;
+  accountId: number | null;
+}
+
+export interface AccountSummary {
+  id: number;
+  name: string;
+  accountNumber: string;
+  tier: 'standard' | 'priority';
+}
+
+export interface CaseSummary {
+  number: string;
+  subject: string;
+  type: CaseType;
+  status: CaseStatus;
+  priority: CasePriority;
+  createdAt: string;
+}
+
+/**
+ * Result of looking the caller up by ANI. Computed once per call while the
+ * caller is in the IVR; the pop reuses it.
+ */
+export type LookupResult =
+  | { outcome: 'none'; reason: 'withheld' | 'invalid-number' | 'not-found' }
+  | { outcome: 'one'; contact: ContactSummary; account: AccountSummary | null; openCases: CaseSummary[] }
+  | {
+      outcome: 'many';
+      matches: Array<{ contact: ContactSummary; account: AccountSummary | null }>;
+      /** Open cases across all matches, newest first, at most 5. */
+      openCases: CaseSummary[];
+    };
+
+/** Everything the agent needs to see about an offered call. */
+export interface ScreenPop {
+  callId: string;
+  /** The calling number exactly as the PBX sent it (may be `anonymous` or empty). */
+  aniRaw: string;
+  /** E.164 form, or null when withheld or not a valid number. */
+  aniE164: string | null;
+  dnis: string;
+  callerName: string | null;
+  lookup: LookupResult;
+  ivrPath: IvrStep[];
+  queue: string;
+  /** Case type suggested by the queue the caller chose. */
+  suggestedCaseType: CaseType;
+  /** ISO time the call arrived at the PBX. */
+  arrivedAt: string;
+  /** ISO time the call was offered to this agent. */
+  offeredAt: string;
+  /** Seconds from arrival to the offer. */
+  waitedSeconds: number;
+  /** ISO time after which the offer moves to the next agent. */
+  offerExpiresAt: string;
+}
+
+export type CallEndReason =
+  | 'caller-hangup'
+  | 'agent-hangup'
+  | 'system-hangup'
+  | 'failed';
+
+export type OfferWithdrawnReason = 'ring-timeout' | 'declined' | 'caller-hangup' | 'agent-unavailable';
+
+export interface ActiveCall {
+  callId: string;
+  pop: ScreenPop;
+  connectedAt: string;
+}
+
+export interface WrapUp {
+  callId: string;
+  pop: ScreenPop;
+  connectedAt: string;
+  endedAt: string;
+  endReason: CallEndReason;
+}
+
+/** Sent on every (re)connection: the whole picture, so a reloaded widget is whole again. */
+export interface SessionSnapshot {
+  agent: AgentSnapshot;
+  offers: ScreenPop[];
+  activeCall: ActiveCall | null;
+  wrapUp: WrapUp | null;
+}
+
+export type CaseType = 'technical_support' | 'billing_question' | 'feature_request' | 'customer_info_change';
+export type CasePriority = 'low' | 'medium' | 'high' | 'urgent';
+export type CaseStatus = 'new' | 'open' | 'pending' | 'closed';
+
+/** Error codes carried in acks and HTTP error bodies; see connector/errors.ts. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  /** Per-field problems for validation errors: path -> messages. */
+  fields?: Record<string, string[]>;
+}
+
+export type Ack<T = Record<string, never>> = (result: ({ ok: true } & T) | { ok: false; error: ErrorBody }) => void;
+
+export interface ServerToClientEvents {
+  /** The full state on (re)connect; the client acks once it has rendered it. */
+  'session.snapshot': (snapshot: SessionSnapshot, ack: () => void) => void;
+  'agent.state.changed': (agent: AgentSnapshot) => void;
+  /** A call is offered to this agent: the screen-pop. Acked on receipt (delivery is measured). */
+  'call.offered': (pop: ScreenPop, ack: () => void) => void;
+  'call.offer.withdrawn': (e: { callId: string; reason: OfferWithdrawnReason }) => void;
+  'call.connected': (e: { callId: string; connectedAt: string }) => void;
+  'call.ended': (e: { callId: string; endedAt: string; reason: CallEndReason; talkSeconds: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  'agent.state.set': (req: { state: SettableAgentState }, ack: Ack<{ agent: AgentSnapshot }>) => void;
+  'call.accept': (req: { callId: string }, ack: Ack) => void;
+  'call.decline': (req: { callId: string }, ack: Ack) => void;
+  'call.hangup': (req: { callId: string }, ack: Ack) => void;
+  /** Ends after-call work without saving a case (saving a case with the callId ends it too). */
+  'wrapup.finish': (req: { callId: string }, ack: Ack<{ agent: AgentSnapshot }>) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  username: string;
+}

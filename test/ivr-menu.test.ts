@@ -1,0 +1,238 @@
+/**
+ * The default menu ("For support, press 1. For billing, press 2.") driven
+ * through the simulator PBX with fake timers: no sleeps, time is advanced.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fromPromise } from 'xstate';
+import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
+import { createMenuMachine, type MenuOutput } from '../ivr/menu-machine.js';
+import { defaultMenu } from '../ivr/menu-spec.js';
+import { bindMachine, startIvrSession, type IvrSession } from '../ivr/session.js';
+
+// 20 characters a second: welcome 1.1 s, menu 2.15 s, invalid 1.35 s.
+const CPS = 20;
+const WELCOME_MS = 1_100;
+const MENU_MS = 2_150;
+const NO_INPUT_MS = 5_000;
+
+interface Harness {
+  sim: SimulatorAdapter;
+  callId: string;
+  session: IvrSession;
+  outcome: () => MenuOutput | null;
+  prompts: () => string[];
+  finished: () => Array<{ completed: boolean }>;
+}
+
+async function startCall(): Promise<Harness> {
+  const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: CPS });
+  await sim.connect();
+  const machine = bindMachine(createMenuMachine(defaultMenu({ noInputTimeoutMs: NO_INPUT_MS })), sim);
+  let outcome: MenuOutput | null = null;
+  let session: IvrSession | null = null;
+  sim.onEvent((e) => {
+    if (!session || e.callId !== session.callId) return;
+    if (e.type === 'call.dtmf') session.dtmf(e.digit);
+    if (e.type === 'call.ended') session.hangup();
+  });
+  const callId = sim.startCall('+14155550123', '+18005550100');
+  session = startIvrSession(machine, callId, (out) => {
+    outcome = out;
+  });
+  await vi.advanceTimersByTimeAsync(0);
+  return {
+    sim,
+    callId,
+    session,
+    outcome: () => outcome,
+    prompts: () => sim.transcript(callId).promptTexts(),
+    finished: () =>
+      sim
+        .transcript(callId)
+        .entries.flatMap((e) => (e.type === 'prompt.finished' ? [{ completed: e.completed }] : [])),
+  };
+}
+
+describe('default IVR menu', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers and plays the welcome then the menu', async () => {
+    const h = await startCall();
+    expect(h.sim.transcript(h.callId).entries.map((e) => e.type)).toContain('call.answered');
+    expect(h.prompts()).toEqual(['Thank you for calling.']);
+    await vi.advanceTimersByTimeAsync(WELCOME_MS);
+    expect(h.prompts()).toEqual(['Thank you for calling.', 'For support, press 1. For billing, press 2.']);
+    expect(h.outcome()).toBeNull();
+  });
+
+  it('press 1 routes to the support queue and records the path', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS);
+    h.sim.sendDigits(h.callId, '1');
+    await vi.advanceTimersByTimeAsync(0);
+    const out = h.outcome();
+    expect(out).toMatchObject({ outcome: 'routed', queue: 'support' });
+    expect(out?.path.map((s) => [s.node, s.event, s.key ?? s.queue ?? null])).toEqual([
+      ['main-menu', 'entered', null],
+      ['main-menu', 'key', '1'],
+      ['main-menu', 'routed', 'support'],
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('press 2 routes to the billing queue', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS);
+    h.sim.sendDigits(h.callId, '2');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'billing' });
+  });
+
+  it('a key pressed during a prompt counts and stops the prompt', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + 500); // halfway through the menu prompt
+    h.sim.sendDigits(h.callId, '2');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'billing' });
+    expect(h.finished()).toEqual([{ completed: true }, { completed: false }]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a key pressed during the welcome counts too', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(300);
+    h.sim.sendDigits(h.callId, '1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'support' });
+    expect(h.prompts()).toEqual(['Thank you for calling.']);
+    expect(h.finished()).toEqual([{ completed: false }]);
+  });
+
+  it('no input reprompts the menu, without the welcome', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS + NO_INPUT_MS - 1);
+    expect(h.prompts()).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.prompts()).toEqual(['Thank you for calling.', 'For support, press 1. For billing, press 2.', 'For support, press 1. For billing, press 2.']);
+    expect(h.session.path().at(-1)).toMatchObject({ event: 'no-input' });
+    expect(h.outcome()).toBeNull();
+  });
+
+  it('an invalid key says so and reprompts', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS);
+    h.sim.sendDigits(h.callId, '7');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.prompts().at(-1)).toBe('That is not a valid choice.');
+    await vi.advanceTimersByTimeAsync(1_350);
+    expect(h.prompts().at(-1)).toBe('For support, press 1. For billing, press 2.');
+    expect(h.session.path().at(-1)).toMatchObject({ event: 'invalid', key: '7' });
+    // A valid key during the "not valid" prompt still counts.
+    h.sim.sendDigits(h.callId, '1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'support' });
+  });
+
+  it('three failures of any kind send the caller to the general queue', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS);
+    h.sim.sendDigits(h.callId, '9'); // failure 1
+    await vi.advanceTimersByTimeAsync(1_350 + MENU_MS + NO_INPUT_MS); // failure 2: no input
+    expect(h.outcome()).toBeNull();
+    h.sim.sendDigits(h.callId, '*'); // failure 3, during the reprompt
+    await vi.advanceTimersByTimeAsync(0);
+    const out = h.outcome();
+    expect(out).toMatchObject({ outcome: 'routed', queue: 'general' });
+    expect(out?.path.map((s) => s.event)).toEqual(['entered', 'invalid', 'no-input', 'invalid', 'routed']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('three silent timeouts send the caller to the general queue', async () => {
+    const h = await startCall();
+    await vi.advanceTimersByTimeAsync(WELCOME_MS + 3 * (MENU_MS + NO_INPUT_MS));
+    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'general' });
+    expect(h.prompts().filter((p) => p.startsWith('For support'))).toHaveLength(3);
+  });
+
+  // A hangup in every state the caller can be in: each ends the session with
+  // outcome `hangup` and leaves no timer or playback behind.
+  const moments: Array<[string, (h: Harness) => Promise<void>, string]> = [
+    ['answering', async () => {}, 'answering'],
+    ['welcome prompt', async () => vi.advanceTimersByTimeAsync(100), 'welcome'],
+    ['menu prompt', async () => vi.advanceTimersByTimeAsync(WELCOME_MS + 100), 'prompting'],
+    ['waiting for a key', async () => vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS + 100), 'waiting'],
+    [
+      'invalid-choice prompt',
+      async (h) => {
+        await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS);
+        h.sim.sendDigits(h.callId, '5');
+        await vi.advanceTimersByTimeAsync(100);
+      },
+      'invalid',
+    ],
+  ];
+  for (const [name, reach, subState] of moments) {
+    it(`a hangup during ${name} ends the session cleanly`, async () => {
+      const h = name === 'answering' ? await startCallNoFlush() : await startCall();
+      await reach(h);
+      expect(JSON.stringify(h.session.state())).toContain(subState);
+      h.sim.callerHangup(h.callId);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(h.outcome()).toMatchObject({ outcome: 'hangup' });
+      expect(h.session.path().at(-1)).toMatchObject({ event: 'hangup' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  }
+
+  it('keys after the session ended are ignored', async () => {
+    const h = await startCall();
+    h.session.dtmf('1');
+    await vi.advanceTimersByTimeAsync(0);
+    const first = h.outcome();
+    h.session.dtmf('2');
+    h.session.hangup();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.outcome()).toBe(first);
+  });
+});
+
+/**
+ * Like startCall, but the PBX takes a second to answer, so the hangup lands in
+ * `answering`. The slow answer honours the actor's AbortSignal like a real adapter call.
+ */
+async function startCallNoFlush(): Promise<Harness> {
+  const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: CPS });
+  await sim.connect();
+  const machine = bindMachine(createMenuMachine(defaultMenu({ noInputTimeoutMs: NO_INPUT_MS })), sim).provide({
+    actors: {
+      answer: fromPromise<void, { callId: string }>(
+        ({ signal }) =>
+          new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, 1_000);
+            signal.addEventListener('abort', () => clearTimeout(t));
+          }),
+      ),
+    },
+  });
+  let outcome: MenuOutput | null = null;
+  const callId = sim.startCall('+14155550123', '+18005550100');
+  const session = startIvrSession(machine, callId, (out) => {
+    outcome = out;
+  });
+  sim.onEvent((e) => {
+    if (e.callId === callId && e.type === 'call.ended') session.hangup();
+  });
+  return {
+    sim,
+    callId,
+    session,
+    outcome: () => outcome,
+    prompts: () => sim.transcript(callId).promptTexts(),
+    finished: () => [],
+  };
+}
