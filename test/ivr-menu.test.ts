@@ -163,9 +163,9 @@ describe('default IVR menu', () => {
   // outcome `hangup` and leaves no timer or playback behind.
   const moments: Array<[string, (h: Harness) => Promise<void>, string]> = [
     ['answering', async () => {}, 'answering'],
-    ['welcome prompt', async () => vi.advanceTimersByTimeAsync(100), 'welcome'],
-    ['menu prompt', async () => vi.advanceTimersByTimeAsync(WELCOME_MS + 100), 'prompting'],
-    ['waiting for a key', async () => vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS + 100), 'waiting'],
+    ['welcome prompt', async () => void (await vi.advanceTimersByTimeAsync(100)), 'welcome'],
+    ['menu prompt', async () => void (await vi.advanceTimersByTimeAsync(WELCOME_MS + 100)), 'prompting'],
+    ['waiting for a key', async () => void (await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS + 100)), 'waiting'],
     [
       'invalid-choice prompt',
       async (h) => {

@@ -243,12 +243,14 @@ export class SimulatorAdapter implements PbxAdapter {
     if (call.phase === 'ended') return;
     call.phase = 'ended';
     for (const m of [...call.media]) m.abort();
+    call.transcript.end(reason);
+    // The call's end first, then its agent legs: a leg torn down by the caller's
+    // hangup must not read as the agent rejecting the call.
+    this.emit({ type: 'call.ended', callId: call.id, reason });
     for (const legId of call.legs) {
       const leg = this.legs.get(legId);
       if (leg) this.endLeg(leg, reason);
     }
-    call.transcript.end(reason);
-    this.emit({ type: 'call.ended', callId: call.id, reason });
   }
 
   private emit(e: DistributiveOmit<PbxEvent, 'adapterId' | 'at'>): void {

@@ -1,0 +1,88 @@
+/**
+ * Agent presence: who is available, since when (for longest-idle routing), and
+ * what each agent is doing. The connector sets `on-call` and `after-call-work`;
+ * agents set `available` and `away`.
+ */
+import type { AgentSnapshot, AgentState } from '../protocol.js';
+import type { AgentConfig } from '../config/schema.js';
+
+export interface AgentPresence {
+  readonly username: string;
+  readonly displayName: string;
+  readonly queues: readonly string[];
+  readonly endpoint: string;
+  state: AgentState;
+  /** ms epoch of the last state change. */
+  stateSinceMs: number;
+  /** ms epoch the agent last became idle: the longest-idle agent is offered first. */
+  idleSinceMs: number;
+  /** The call currently ringing this agent, if any (one offer at a time). */
+  offeredCallId: string | null;
+  /** The call the agent is on, or wrapping up. */
+  callId: string | null;
+}
+
+export class PresenceBoard {
+  private readonly agents = new Map<string, AgentPresence>();
+
+  constructor(agents: readonly AgentConfig[], now: number = Date.now()) {
+    for (const a of agents) {
+      this.agents.set(a.username, {
+        username: a.username,
+        displayName: a.displayName,
+        queues: [...a.queues],
+        endpoint: a.endpoint ?? `sim/${a.username}`,
+        state: 'away',
+        stateSinceMs: now,
+        idleSinceMs: now,
+        offeredCallId: null,
+        callId: null,
+      });
+    }
+  }
+
+  get(username: string): AgentPresence | undefined {
+    return this.agents.get(username);
+  }
+
+  all(): IterableIterator<AgentPresence> {
+    return this.agents.values();
+  }
+
+  /** Sets a state; returns false when it was already that state. */
+  set(agent: AgentPresence, state: AgentState, now: number = Date.now()): boolean {
+    if (agent.state === state) return false;
+    agent.state = state;
+    agent.stateSinceMs = now;
+    if (state === 'available') agent.idleSinceMs = now;
+    return true;
+  }
+
+  /**
+   * Available agents of `queue` with no offer ringing, longest idle first,
+   * leaving out `excluded` (agents who declined this call).
+   */
+  candidates(queue: string, excluded: ReadonlySet<string>): AgentPresence[] {
+    const out: AgentPresence[] = [];
+    for (const a of this.agents.values()) {
+      if (a.state === 'available' && a.offeredCallId === null && a.queues.includes(queue) && !excluded.has(a.username)) out.push(a);
+    }
+    return out.sort((x, y) => x.idleSinceMs - y.idleSinceMs || x.username.localeCompare(y.username));
+  }
+
+  /** Whether any agent serves `queue` and has not declined (state aside). */
+  hasUndeclinedAgent(queue: string, excluded: ReadonlySet<string>): boolean {
+    for (const a of this.agents.values()) if (a.queues.includes(queue) && !excluded.has(a.username)) return true;
+    return false;
+  }
+
+  snapshot(agent: AgentPresence): AgentSnapshot {
+    return {
+      username: agent.username,
+      displayName: agent.displayName,
+      state: agent.state,
+      stateSince: new Date(agent.stateSinceMs).toISOString(),
+      queues: [...agent.queues],
+    };
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The composition root: builds every part from the config and wires them.
+ * No service locators; each part gets what it needs through its constructor.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { Server as IoServer } from 'socket.io';
+import type { PbxAdapter } from '../adapters/adapter.js';
+import { simulatorRoutes } from '../adapters/simulator/http.js';
+import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
+import { createMenuMachine } from '../ivr/menu-machine.js';
+import { defaultMenu } from '../ivr/menu-spec.js';
+import { PresenceBoard } from './agents/presence.js';
+import { SessionStore } from './auth/sessions.js';
+import { CallCenter } from './calls/call-center.js';
+import { Dispatcher } from './calls/dispatcher.js';
+import { SqliteCallStore } from './calls/sqlite-call-store.js';
+import { CaseService } from './cases/case-service.js';
+import type { Config } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import { authRoutes } from './http/auth-routes.js';
+import { caseRoutes } from './http/case-routes.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { opsRoutes } from './http/ops-routes.js';
+import { createLogger, type Logger } from './logger.js';
+import { lookupCaller } from './lookup.js';
+import { Metrics } from './metrics.js';
+import { normalizePhone, type CountryCode } from './phone/normalize.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol.js';
+import { AgentNamespace } from './socket/agent-namespace.js';
+import { openDatabase, type Database } from './store/db.js';
+import { seedDemoData } from './store/seed.js';
+import { SqliteCaseStore } from './store/sqlite-cases.js';
+import { SqliteContactStore } from './store/sqlite-contacts.js';
+
+export interface Switchboard {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly db: Database;
+  readonly metrics: Metrics;
+  readonly callCenter: CallCenter;
+  readonly adapters: readonly PbxAdapter[];
+  readonly simulators: readonly SimulatorAdapter[];
+  readonly http: HttpServer;
+  /** Starts listening on the configured host and port; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, disconnects adapters and sockets, closes the store. */
+  close(): Promise<void>;
+}
+
+/** The repository root (holds package.json), from source or from dist/. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function buildAdapters(config: Config): PbxAdapter[] {
+  const problems: string[] = [];
+  const adapters: PbxAdapter[] = [];
+  config.adapters.forEach((a, i) => {
+    if (!a.enabled) return;
+    if (a.kind === 'simulator') adapters.push(new SimulatorAdapter({ id: a.id, charsPerSecond: a.charsPerSecond }));
+    else problems.push(`adapters[${i}].kind: the ${a.kind} adapter is not available in this version yet`);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return adapters;
+}
+
+export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): Switchboard {
+  const log = opts.log ?? createLogger(config.log.level);
+  const adapters = buildAdapters(config);
+  const region = config.phone.defaultRegion as CountryCode;
+  const db = openDatabase(config.dataDir);
+  if (config.seedDemoData) {
+    const seeded = seedDemoData(db, region);
+    if (seeded.seeded) log.info({ contacts: seeded.contacts, accounts: seeded.accounts }, 'demo data seeded');
+  }
+
+  const contacts = new SqliteContactStore(db);
+  const cases = new SqliteCaseStore(db, { defaultRegion: region });
+  const sessions = new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
+  sessions.purgeExpired();
+  const metrics = new Metrics();
+  const presence = new PresenceBoard(config.agents);
+  let callCenter: CallCenter | null = null;
+  const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter });
+  const dispatcher = new Dispatcher({
+    presence, notifier: agentsNs, queues: config.queues, ringTimeoutMs: config.routing.ringTimeoutMs, metrics, log,
+  });
+  callCenter = new CallCenter({
+    presence,
+    dispatcher,
+    notifier: agentsNs,
+    calls: new SqliteCallStore(db),
+    menu: createMenuMachine(defaultMenu(config.ivr)),
+    fallbackQueue: config.ivr.fallbackQueue,
+    lookup: (ani) => ({
+      aniE164: normalizePhone(ani, region).e164,
+      result: lookupCaller(ani, { contacts, cases, defaultRegion: region }),
+    }),
+    holdAnnouncementIntervalMs: config.routing.holdAnnouncementIntervalMs,
+    metrics,
+    log,
+  });
+  for (const a of adapters) {
+    callCenter.attach(a);
+    a.onStateChange((h) => log.info({ adapter: h.id, state: h.state, error: h.lastError }, 'adapter state changed'));
+  }
+  const simulators = adapters.filter((a): a is SimulatorAdapter => a instanceof SimulatorAdapter);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(express.json({ limit: '64kb' }));
+  app.use(opsRoutes({ adapters, metrics, callCenter }));
+  app.use(authRoutes({ agents: config.agents, sessions, presence }));
+  app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
+  app.use(simulatorRoutes(simulators));
+  const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
+  app.get('/', (_req, res) => res.redirect('/agent/'));
+  app.get(['/agent', '/phone'], (req, res) => res.redirect(`${req.path}/`));
+  app.use('/phone/', express.static(join(widgetDir, 'phone')));
+  app.use('/agent/', express.static(widgetDir, { index: 'index.html' }));
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  const http = createServer(app);
+  const io = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(http, {
+    serveClient: false,
+    // Same origin only: the widget is served by this server.
+    cors: undefined,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  agentsNs.attach(io);
+  if (!existsSync(join(widgetDir, 'index.html'))) log.warn({ widgetDir }, 'the agent widget is not built: run `npm run build:widget`');
+
+  const sweeper = setInterval(() => simulators.forEach((s) => s.sweep(10 * 60_000)), 60_000);
+  sweeper.unref();
+
+  return {
+    config, log, db, metrics, callCenter, adapters, simulators, http,
+    async listen() {
+      await Promise.all(adapters.map((a) => a.connect()));
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.server.port, config.server.host, () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+      const { port } = http.address() as AddressInfo;
+      const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+      log.info({ url }, 'switchboard listening');
+      return url;
+    },
+    async close() {
+      clearInterval(sweeper);
+      callCenter?.close();
+      await Promise.all(adapters.map((a) => a.disconnect().catch(() => {})));
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      db.close();
+    },
+  };
+}

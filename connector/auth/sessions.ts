@@ -1,0 +1,54 @@
+/**
+ * Login sessions: opaque random bearer tokens. Only a SHA-256 of each token is
+ * stored, so a copy of the database does not hand out sessions. Tokens expire
+ * and can be revoked; they survive a restart (agents stay logged in).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../store/db.js';
+
+const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: string;
+}
+
+export class SessionStore {
+  private readonly insert;
+  private readonly find;
+  private readonly revokeOne;
+  private readonly purge;
+
+  constructor(db: Database, private readonly ttlMs: number) {
+    this.insert = db.prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)');
+    this.find = db.prepare<[string], { username: string; expires_at: string; revoked_at: string | null }>(
+      'SELECT username, expires_at, revoked_at FROM sessions WHERE token_hash = ?',
+    );
+    this.revokeOne = db.prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL');
+    this.purge = db.prepare('DELETE FROM sessions WHERE expires_at < ?');
+  }
+
+  issue(username: string, now = Date.now()): IssuedToken {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now + this.ttlMs).toISOString();
+    this.insert.run(hash(token), username, new Date(now).toISOString(), expiresAt);
+    return { token, expiresAt };
+  }
+
+  /** The user a token belongs to, or null when unknown, expired or revoked. */
+  verify(token: unknown, now = Date.now()): string | null {
+    if (typeof token !== 'string' || token.length < 20 || token.length > 200) return null;
+    const row = this.find.get(hash(token));
+    if (!row || row.revoked_at !== null || Date.parse(row.expires_at) <= now) return null;
+    return row.username;
+  }
+
+  revoke(token: string, now = Date.now()): void {
+    this.revokeOne.run(new Date(now).toISOString(), hash(token));
+  }
+
+  /** Drops long-expired rows; called at start-up. */
+  purgeExpired(now = Date.now()): void {
+    this.purge.run(new Date(now - 24 * 3600_000).toISOString());
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The call center: turns normalized PBX events into calls that go through the
+ * IVR, wait in a queue, are offered to agents and end; and carries out what
+ * agents ask for (accept, decline, hang up, change state).
+ */
+import type { Logger } from 'pino';
+import type { PbxAdapter, Prompt } from '../../adapters/adapter.js';
+import { isCallGone } from '../../adapters/errors.js';
+import type { EndReason, PbxEvent } from '../../adapters/events.js';
+import type { MenuMachine, MenuOutput } from '../../ivr/menu-machine.js';
+import { HOLD_PROMPT } from '../../ivr/menu-spec.js';
+import { bindMachine, startIvrSession } from '../../ivr/session.js';
+import type { PresenceBoard } from '../agents/presence.js';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { CallEndReason, LookupResult, SessionSnapshot, SettableAgentState } from '../protocol.js';
+import { secondsBetween, type CallOutcome, type CallRecord, type CallStore } from './call-record.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { LiveCall } from './live-call.js';
+import type { AgentNotifier } from './notifier.js';
+import { buildScreenPop } from './screen-pop.js';
+
+export interface CallCenterOptions {
+  presence: PresenceBoard;
+  dispatcher: Dispatcher;
+  notifier: AgentNotifier;
+  calls: CallStore;
+  menu: MenuMachine;
+  fallbackQueue: string;
+  /** ANI -> normalized number and lookup outcome. */
+  lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
+  holdAnnouncementIntervalMs: number;
+  metrics: Metrics;
+  log: Logger;
+}
+
+const END_REASON: Record<EndReason, CallEndReason> = {
+  'caller-hangup': 'caller-hangup',
+  'agent-hangup': 'agent-hangup',
+  'system-hangup': 'system-hangup',
+  'no-answer': 'failed',
+  busy: 'failed',
+  failed: 'failed',
+};
+
+export class CallCenter {
+  private readonly live = new Map<string, LiveCall>();
+  private readonly machines = new Map<string, MenuMachine>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly o: CallCenterOptions) {}
+
+  attach(adapter: PbxAdapter): void {
+    this.machines.set(adapter.id, bindMachine(this.o.menu, adapter));
+    this.unsubscribe.push(adapter.onEvent((e) => this.handle(adapter, e)));
+  }
+
+  /** A call in progress, or a finished one from the store. */
+  getCall(callId: string): CallRecord | null {
+    return this.live.get(callId)?.record ?? this.o.calls.get(callId);
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  // ---- PBX events -----------------------------------------------------
+
+  private handle(adapter: PbxAdapter, e: PbxEvent): void {
+    if (e.type === 'call.started') return this.started(adapter, e.callId, e.ani, e.dnis, e.callerName, e.at);
+    const call = this.live.get(e.callId);
+    // Events for calls we do not know (duplicates, after the end) are harmless.
+    if (!call) return;
+    switch (e.type) {
+      case 'call.dtmf':
+        call.ivr?.dtmf(e.digit);
+        return;
+      case 'agent.answered':
+        return this.o.dispatcher.agentAnswered(call, e.legId);
+      case 'agent.leg.ended':
+        if (call.offer?.legId === e.legId) this.o.dispatcher.withdraw(call, 'declined', { requeue: true, exclude: true });
+        return;
+      case 'call.connected':
+        return this.connected(call, e.legId, e.at);
+      case 'call.ended':
+        return this.ended(call, e.reason, e.at);
+      default:
+        return;
+    }
+  }
+
+  private started(adapter: PbxAdapter, callId: string, ani: string, dnis: string, callerName: string | null, at: string): void {
+    if (this.live.has(callId)) return;
+    const machine = this.machines.get(adapter.id);
+    if (!machine) return;
+    const record: CallRecord = {
+      callId, adapterId: adapter.id, aniRaw: ani, aniE164: null, dnis, callerName, phase: 'ivr', arrivedAt: at,
+      ivrPath: [], lookup: null, queue: null, queuedAt: null, agent: null, connectedAt: null, endedAt: null,
+      endReason: null, outcome: null,
+    };
+    const call: LiveCall = { record, adapter, ivr: null, hold: null, offer: null, declinedBy: new Set(), bridgedLegId: null, endRequestedByAgent: false };
+    this.live.set(callId, call);
+    this.o.log.info({ callId, ani, dnis, adapter: adapter.id }, 'call started');
+    call.ivr = startIvrSession(machine, callId, (out) => this.ivrDone(call, out));
+    // Look the caller up while the welcome plays: once per call, off the answer path.
+    setImmediate(() => {
+      if (call.record.phase === 'ended') return;
+      try {
+        const { aniE164, result } = this.o.lookup(ani);
+        record.aniE164 = aniE164;
+        record.lookup = result;
+      } catch (err) {
+        this.o.log.error({ err, callId }, 'caller lookup failed');
+        record.lookup = { outcome: 'none', reason: 'not-found' };
+      }
+    });
+  }
+
+  private ivrDone(call: LiveCall, out: MenuOutput): void {
+    call.record.ivrPath = out.path;
+    call.ivr = null;
+    if (out.outcome === 'hangup' || call.record.phase === 'ended') return;
+    if (out.outcome === 'failed') {
+      // The IVR broke (a PBX error): never strand the caller, send them to a human.
+      this.o.log.error({ err: out.error, callId: call.record.callId }, 'IVR failed; routing to the fallback queue');
+    }
+    call.record.queue = out.outcome === 'routed' ? out.queue : this.o.fallbackQueue;
+    call.record.queuedAt = new Date().toISOString();
+    this.startHold(call);
+    this.o.dispatcher.enqueue(call);
+  }
+
+  /** The hold loop: an announcement, then music, again every interval, until aborted. */
+  private startHold(call: LiveCall): void {
+    const ctl = new AbortController();
+    call.hold = ctl;
+    const { adapter, record } = call;
+    const loop = async (): Promise<void> => {
+      while (!ctl.signal.aborted) {
+        await adapter.play(record.callId, HOLD_PROMPT satisfies Prompt, ctl.signal);
+        if (ctl.signal.aborted) return;
+        const music = new AbortController();
+        const onAbort = (): void => music.abort();
+        ctl.signal.addEventListener('abort', onAbort, { once: true });
+        await adapter.hold(record.callId, music.signal);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.o.holdAnnouncementIntervalMs);
+          ctl.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+        });
+        music.abort();
+        ctl.signal.removeEventListener('abort', onAbort);
+      }
+    };
+    loop().catch((err: unknown) => {
+      if (!isCallGone(err)) this.o.log.warn({ err, callId: record.callId }, 'hold media failed');
+    });
+  }
+
+  private connected(call: LiveCall, legId: string, at: string): void {
+    const offer = call.offer;
+    if (!offer || call.record.phase === 'connected') return;
+    clearTimeout(offer.timer);
+    call.offer = null;
+    call.bridgedLegId = legId;
+    call.hold?.abort();
+    call.hold = null;
+    const agent = this.o.presence.get(offer.agent);
+    call.record.phase = 'connected';
+    call.record.agent = offer.agent;
+    call.record.connectedAt = at;
+    this.o.calls.save(call.record);
+    if (agent) {
+      agent.offeredCallId = null;
+      agent.callId = call.record.callId;
+      this.o.presence.set(agent, 'on-call');
+      this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
+    }
+    this.o.notifier.callConnected(offer.agent, call.record.callId, at);
+    this.o.log.info({ callId: call.record.callId, agent: offer.agent }, 'call connected');
+  }
+
+  private ended(call: LiveCall, reason: EndReason, at: string): void {
+    const { record } = call;
+    const phase = record.phase;
+    record.phase = 'ended';
+    record.endedAt = at;
+    record.endReason = call.endRequestedByAgent ? 'agent-hangup' : END_REASON[reason];
+    call.hold?.abort();
+    call.ivr?.hangup();
+    this.o.dispatcher.remove(call);
+    if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
+    const outcome: CallOutcome =
+      phase === 'connected' ? 'answered' : phase === 'ivr' ? 'abandoned-ivr' : phase === 'offered' ? 'abandoned-ringing' : 'abandoned-queue';
+    record.outcome = outcome;
+    this.live.delete(record.callId);
+    this.o.calls.save(record);
+    this.o.metrics.callEnded(outcome);
+    this.o.log.info({ callId: record.callId, outcome, reason: record.endReason }, 'call ended');
+    if (phase === 'connected' && record.agent) {
+      const agent = this.o.presence.get(record.agent);
+      if (agent) {
+        this.o.presence.set(agent, 'after-call-work');
+        this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
+      }
+      this.o.notifier.callEnded(record.agent, {
+        callId: record.callId, endedAt: at, reason: record.endReason, talkSeconds: secondsBetween(record.connectedAt, at) ?? 0,
+      });
+    }
+    this.o.dispatcher.dispatch();
+  }
+
+  // ---- agents' requests --------------------------------------------------
+
+  private agent(username: string) {
+    const agent = this.o.presence.get(username);
+    if (!agent) throw new AppError('UNAUTHORIZED', `unknown agent ${username}`);
+    return agent;
+  }
+
+  setState(username: string, state: SettableAgentState): void {
+    const agent = this.agent(username);
+    if (agent.state === 'on-call') throw new AppError('AGENT_BUSY', 'You are on a call; hang up first.');
+    if (agent.state === 'after-call-work') agent.callId = null;
+    if (agent.offeredCallId && state === 'away') {
+      const call = this.live.get(agent.offeredCallId);
+      if (call) this.o.dispatcher.withdraw(call, 'agent-unavailable', { requeue: true, exclude: true });
+    }
+    if (this.o.presence.set(agent, state)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
+    if (state === 'available') this.o.dispatcher.dispatch();
+  }
+
+  private offeredTo(username: string, callId: string): LiveCall {
+    const call = this.live.get(callId);
+    if (!call && !this.o.calls.get(callId)) throw new AppError('CALL_NOT_FOUND', `No call ${callId}.`);
+    if (!call || call.offer?.agent !== username) throw new AppError('CALL_NOT_OFFERED');
+    return call;
+  }
+
+  accept(username: string, callId: string): void {
+    this.o.dispatcher.accept(this.offeredTo(username, callId));
+  }
+
+  decline(username: string, callId: string): void {
+    this.o.dispatcher.withdraw(this.offeredTo(username, callId), 'declined', { requeue: true, exclude: true });
+  }
+
+  /** Hangs up the agent's call; on a ringing offer it is a decline. */
+  async hangup(username: string, callId: string): Promise<void> {
+    const call = this.live.get(callId);
+    if (call?.offer?.agent === username) return this.decline(username, callId);
+    if (!call || call.record.agent !== username || call.record.phase !== 'connected') {
+      if (!call && !this.o.calls.get(callId)) throw new AppError('CALL_NOT_FOUND', `No call ${callId}.`);
+      throw new AppError('CALL_NOT_ACTIVE');
+    }
+    call.endRequestedByAgent = true;
+    await call.adapter.hangup(callId);
+  }
+
+  /** Ends after-call work for this call (a case was saved, or the agent is done). */
+  finishWrapUp(username: string, callId: string | null): boolean {
+    const agent = this.agent(username);
+    if (agent.state !== 'after-call-work' || (callId !== null && agent.callId !== callId)) return false;
+    agent.callId = null;
+    this.o.presence.set(agent, 'available');
+    this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
+    this.o.dispatcher.dispatch();
+    return true;
+  }
+
+  /** Everything a (re)connecting widget needs. */
+  snapshot(username: string): { snapshot: SessionSnapshot; onDelivered: () => void } {
+    const agent = this.agent(username);
+    const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
+    const offer = offered?.offer?.agent === username ? offered.offer : null;
+    const current = agent.callId ? this.getCall(agent.callId) : null;
+    const popOf = (r: CallRecord) =>
+      buildScreenPop(r, { offeredAtMs: Date.parse(r.connectedAt ?? r.arrivedAt), expiresAtMs: Date.parse(r.connectedAt ?? r.arrivedAt), caseType: this.o.dispatcher.caseTypeFor(r.queue) });
+    const snapshot: SessionSnapshot = {
+      agent: this.o.presence.snapshot(agent),
+      offers: offer ? [offer.pop] : [],
+      activeCall: current && agent.state === 'on-call' && current.connectedAt ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt } : null,
+      wrapUp:
+        current && agent.state === 'after-call-work' && current.connectedAt && current.endedAt
+          ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt, endedAt: current.endedAt, endReason: current.endReason ?? 'caller-hangup' }
+          : null,
+    };
+    return { snapshot, onDelivered: () => offer && this.o.dispatcher.delivered(offer) };
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    for (const call of this.live.values()) {
+      call.hold?.abort();
+      if (call.offer) clearTimeout(call.offer.timer);
+    }
+    this.o.dispatcher.close();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the connector knows about one call, from arrival to the case logged
+ * for it. Persisted so a case can be logged after a restart.
+ */
+import type { CallEndReason, IvrStep, LookupResult } from '../protocol.js';
+
+export type CallPhase = 'ivr' | 'queued' | 'offered' | 'connected' | 'ended';
+
+/** How a call ended up, for metrics and reports. */
+export type CallOutcome = 'answered' | 'abandoned-ivr' | 'abandoned-queue' | 'abandoned-ringing' | 'failed';
+
+export interface CallRecord {
+  callId: string;
+  adapterId: string;
+  aniRaw: string;
+  aniE164: string | null;
+  dnis: string;
+  callerName: string | null;
+  phase: CallPhase;
+  arrivedAt: string;
+  ivrPath: IvrStep[];
+  /** Computed once, while the caller is in the IVR. */
+  lookup: LookupResult | null;
+  queue: string | null;
+  queuedAt: string | null;
+  /** The agent who took the call. */
+  agent: string | null;
+  connectedAt: string | null;
+  endedAt: string | null;
+  endReason: CallEndReason | null;
+  outcome: CallOutcome | null;
+}
+
+export const secondsBetween = (from: string | null, to: string | null): number | null =>
+  from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null;
+
+export interface CallStore {
+  save(record: CallRecord): void;
+  get(callId: string): CallRecord | null;
+}

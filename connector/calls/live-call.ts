@@ -1,0 +1,32 @@
+/** The in-memory side of a call in progress: its record plus the handles that drive it. */
+import type { PbxAdapter } from '../../adapters/adapter.js';
+import type { IvrSession } from '../../ivr/session.js';
+import type { ScreenPop } from '../protocol.js';
+import type { CallRecord } from './call-record.js';
+
+export interface Offer {
+  agent: string;
+  pop: ScreenPop;
+  offeredAtMs: number;
+  /** Agent leg ringing on the PBX, once `ringAgent` resolved. */
+  legId: string | null;
+  /** The agent pressed Accept before the leg existed; answer it when it does. */
+  acceptRequested: boolean;
+  delivered: boolean;
+  timer: NodeJS.Timeout;
+}
+
+export interface LiveCall {
+  record: CallRecord;
+  adapter: PbxAdapter;
+  ivr: IvrSession | null;
+  /** Aborts the hold loop (announcement + music) while queued. */
+  hold: AbortController | null;
+  offer: Offer | null;
+  /** Agents who declined or missed this call; skipped while anyone else can take it. */
+  declinedBy: Set<string>;
+  /** The agent leg bridged to the caller. */
+  bridgedLegId: string | null;
+  /** Set when the agent asked to hang up, so the end reason says so. */
+  endRequestedByAgent: boolean;
+}

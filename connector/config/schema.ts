@@ -1,0 +1,151 @@
+/**
+ * The configuration schema. One YAML file plus environment overrides, validated
+ * here; every default lives in this file so `switchboard` runs with no file at all.
+ */
+import { z } from 'zod';
+
+const id = z
+  .string({ error: 'expected a string' })
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'expected an id: lowercase letters, digits, - and _ (at most 64)' });
+
+const duration = (min: number, max: number) =>
+  z
+    .number({ error: 'expected a number of milliseconds' })
+    .int({ error: 'expected a whole number of milliseconds' })
+    .min(min, { error: `expected at least ${min} ms` })
+    .max(max, { error: `expected at most ${max} ms` });
+
+const url = z.url({ error: 'expected a URL' });
+
+const simulatorAdapter = z.strictObject({
+  id,
+  kind: z.literal('simulator'),
+  enabled: z.boolean().default(true),
+  /** Prompt speaking rate in characters per second (real TTS: about 15). */
+  charsPerSecond: z.number().positive({ error: 'expected a positive number' }).max(10_000).default(15),
+});
+
+const asteriskAdapter = z.strictObject({
+  id,
+  kind: z.literal('asterisk'),
+  enabled: z.boolean().default(true),
+  url,
+  application: z.string().min(1).default('switchboard'),
+  username: z.string().min(1, { error: 'expected a user name' }),
+  password: z.string().min(1, { error: 'expected a password' }),
+});
+
+export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'expected kind to be one of: simulator, asterisk' : undefined,
+});
+
+const caseType = z.enum(['technical_support', 'billing_question', 'feature_request', 'customer_info_change']);
+
+const queueSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  /** The case type a call from this queue is logged as by default. */
+  caseType: caseType.default('technical_support'),
+});
+
+/** `scrypt$N$r$p$salt$hash` as printed by `switchboard hash-password`. */
+export const PASSWORD_HASH_RE = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+
+const agentSchema = z.strictObject({
+  username: id,
+  displayName: z.string().min(1),
+  passwordHash: z.string().regex(PASSWORD_HASH_RE, {
+    error: 'expected a password hash from `switchboard hash-password` (scrypt$...), never a plain password',
+  }),
+  queues: z.array(id).min(1, { error: 'expected at least one queue' }),
+  /** PBX endpoint that rings this agent (e.g. `PJSIP/alice`); the simulator rings a virtual phone. */
+  endpoint: z.string().min(1).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535, { error: 'expected a port from 0 to 65535' }).default(3000),
+      })
+      .prefault({}),
+    dataDir: z.string().min(1).default('./data'),
+    /** Seed demo accounts and contacts on first start (an empty store). */
+    seedDemoData: z.boolean().default(false),
+    phone: z
+      .strictObject({
+        /** ISO 3166 region for numbers written without a country code. */
+        defaultRegion: z
+          .string()
+          .regex(/^[A-Z]{2}$/, { error: 'expected a two-letter region code such as US or GB' })
+          .default('US'),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+    auth: z
+      .strictObject({
+        tokenTtlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(12 * 60),
+      })
+      .prefault({}),
+    ivr: z
+      .strictObject({
+        noInputTimeoutMs: duration(1_000, 60_000).default(5_000),
+        maxFailures: z.number().int().min(1).max(10).default(3),
+        fallbackQueue: id.default('general'),
+      })
+      .prefault({}),
+    routing: z
+      .strictObject({
+        /** How long an offer rings one agent before moving to the next. */
+        ringTimeoutMs: duration(1_000, 120_000).default(20_000),
+        /** How often a waiting caller hears the hold announcement again. */
+        holdAnnouncementIntervalMs: duration(5_000, 600_000).default(30_000),
+      })
+      .prefault({}),
+    adapters: z.array(adapterSchema).min(1, { error: 'expected at least one adapter' }).prefault([{ id: 'sim', kind: 'simulator' }]),
+    queues: z.array(queueSchema).min(1).prefault([
+      { id: 'support', name: 'Support', caseType: 'technical_support' },
+      { id: 'billing', name: 'Billing', caseType: 'billing_question' },
+      { id: 'general', name: 'General', caseType: 'technical_support' },
+    ]),
+    agents: z.array(agentSchema).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const queueIds = new Set(cfg.queues.map((q) => q.id));
+    const seen = (items: Array<{ id?: string; username?: string }>, key: 'id' | 'username', path: string): void => {
+      const ids = new Set<string>();
+      items.forEach((item, i) => {
+        const v = item[key];
+        if (v === undefined) return;
+        if (ids.has(v)) ctx.addIssue({ code: 'custom', path: [path, i, key], message: `duplicate ${key} "${v}"` });
+        ids.add(v);
+      });
+    };
+    seen(cfg.adapters, 'id', 'adapters');
+    seen(cfg.queues, 'id', 'queues');
+    seen(cfg.agents, 'username', 'agents');
+    cfg.agents.forEach((a, i) =>
+      a.queues.forEach((q, j) => {
+        if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'queues', j], message: `unknown queue "${q}"` });
+      }),
+    );
+    if (!queueIds.has(cfg.ivr.fallbackQueue)) {
+      ctx.addIssue({ code: 'custom', path: ['ivr', 'fallbackQueue'], message: `unknown queue "${cfg.ivr.fallbackQueue}"` });
+    }
+    for (const q of ['support', 'billing']) {
+      if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', path: ['queues'], message: `the default IVR menu routes to "${q}": define that queue` });
+    }
+    if (!cfg.adapters.some((a) => a.enabled)) ctx.addIssue({ code: 'custom', path: ['adapters'], message: 'expected at least one enabled adapter' });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type AdapterConfig = z.output<typeof adapterSchema>;
+export type AgentConfig = Config['agents'][number];
+export type QueueConfig = Config['queues'][number];

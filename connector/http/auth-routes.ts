@@ -1,0 +1,63 @@
+/** Login, logout, and the bearer-token check every agent API uses. */
+import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { PresenceBoard } from '../agents/presence.js';
+import { verifyPassword } from '../auth/password.js';
+import type { SessionStore } from '../auth/sessions.js';
+import type { AgentConfig } from '../config/schema.js';
+import { AppError } from '../errors.js';
+import { parseOrThrow } from './validate.js';
+
+const loginBody = z.strictObject({
+  username: z.string().min(1, { error: 'required' }).max(64),
+  password: z.string().min(1, { error: 'required' }).max(256),
+});
+
+// Checked when the user is unknown, so both failures take the same time.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export function bearerToken(req: Request): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1] ?? null;
+}
+
+/** Requires a valid token; sets `res.locals.username`. */
+export function requireAgent(sessions: SessionStore): RequestHandler {
+  return (req, res, next) => {
+    const username = sessions.verify(bearerToken(req));
+    if (!username) throw new AppError('UNAUTHORIZED');
+    res.locals.username = username;
+    next();
+  };
+}
+
+export function authRoutes(deps: { agents: readonly AgentConfig[]; sessions: SessionStore; presence: PresenceBoard }): Router {
+  const byName = new Map(deps.agents.map((a) => [a.username, a]));
+  const r = Router();
+
+  r.post('/api/auth/login', async (req, res) => {
+    const { username, password } = parseOrThrow(loginBody, req.body, 'login');
+    const agent = byName.get(username);
+    const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
+    const presence = deps.presence.get(username);
+    if (!agent || !ok || !presence) throw new AppError('INVALID_CREDENTIALS');
+    const { token, expiresAt } = deps.sessions.issue(username);
+    res.json({ token, expiresAt, agent: deps.presence.snapshot(presence) });
+  });
+
+  r.post('/api/auth/logout', requireAgent(deps.sessions), (req, res) => {
+    const token = bearerToken(req);
+    if (token) deps.sessions.revoke(token);
+    res.status(204).end();
+  });
+
+  r.get('/api/me', requireAgent(deps.sessions), (_req, res) => {
+    const presence = deps.presence.get(res.locals.username as string);
+    if (!presence) throw new AppError('UNAUTHORIZED');
+    res.json({ agent: deps.presence.snapshot(presence) });
+  });
+
+  return r;
+}

@@ -1,0 +1,119 @@
+/**
+ * The `/agent` socket.io namespace: the token is checked in the handshake, each
+ * agent's sockets join the room `agent:<username>`, and pops go to that room
+ * only. Every client request is validated and answered through its ack, with a
+ * coded error when it cannot be done.
+ */
+import type { Logger } from 'pino';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import type { SessionStore } from '../auth/sessions.js';
+import type { CallCenter } from '../calls/call-center.js';
+import type { AgentNotifier } from '../calls/notifier.js';
+import { AppError } from '../errors.js';
+import { parseOrThrow } from '../http/validate.js';
+import type { Ack, ClientToServerEvents, ErrorBody, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol.js';
+
+type AgentNs = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** How long a widget has to acknowledge a pop before we stop waiting (it stays pending). */
+const POP_ACK_TIMEOUT_MS = 10_000;
+
+const room = (username: string): string => `agent:${username}`;
+const callIdBody = z.strictObject({ callId: z.string().min(1).max(200) });
+const stateBody = z.strictObject({ state: z.enum(['available', 'away'], { error: 'expected available or away' }) });
+
+function errorBody(err: unknown, log: Logger): ErrorBody {
+  if (err instanceof AppError) return err.toBody();
+  log.error({ err }, 'socket request failed');
+  return new AppError('INTERNAL').toBody();
+}
+
+export class AgentNamespace implements AgentNotifier {
+  private ns: AgentNs | null = null;
+
+  constructor(private readonly deps: { sessions: SessionStore; log: Logger; calls: () => CallCenter }) {}
+
+  attach(io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>): void {
+    const ns: AgentNs = io.of('/agent');
+    this.ns = ns;
+    ns.use((socket, next) => {
+      const auth: unknown = socket.handshake.auth;
+      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const username = this.deps.sessions.verify(token);
+      if (!username) return next(new Error('UNAUTHORIZED'));
+      socket.data.username = username;
+      next();
+    });
+    ns.on('connection', (socket) => this.connected(socket));
+  }
+
+  private connected(socket: AgentSocket): void {
+    const username = socket.data.username;
+    void socket.join(room(username));
+    const { snapshot, onDelivered } = this.deps.calls().snapshot(username);
+    socket.emit('session.snapshot', snapshot, () => onDelivered());
+
+    // One wrapper for every request: validate, run, ack; a request without an ack
+    // function (a malformed emit) is ignored rather than crashing the handler.
+    const handle = <T>(event: keyof ClientToServerEvents, run: (body: unknown) => T | Promise<T>) => {
+      socket.on(event, (async (body: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as Ack<Record<string, unknown>>) : () => {};
+        try {
+          const result = await run(body);
+          reply({ ok: true, ...(result ?? {}) } as { ok: true });
+        } catch (err) {
+          reply({ ok: false, error: errorBody(err, this.deps.log) });
+        }
+      }) as never);
+    };
+    const calls = this.deps.calls();
+    handle('agent.state.set', (body) => {
+      const { state } = parseOrThrow(stateBody, body, 'state change');
+      calls.setState(username, state);
+      return { agent: calls.snapshot(username).snapshot.agent };
+    });
+    handle('call.accept', (body) => void calls.accept(username, parseOrThrow(callIdBody, body).callId));
+    handle('call.decline', (body) => void calls.decline(username, parseOrThrow(callIdBody, body).callId));
+    handle('call.hangup', async (body) => void (await calls.hangup(username, parseOrThrow(callIdBody, body).callId)));
+    handle('wrapup.finish', (body) => {
+      const { callId } = parseOrThrow(callIdBody, body);
+      calls.finishWrapUp(username, callId);
+      return { agent: calls.snapshot(username).snapshot.agent };
+    });
+  }
+
+  // ---- AgentNotifier ----------------------------------------------------
+
+  offered: AgentNotifier['offered'] = (username, pop, onDelivered) => {
+    const ns = this.ns;
+    if (!ns) return;
+    // Each of the agent's sockets separately, so the first acknowledgement counts at
+    // once even when another tab is stale; the dispatcher counts only the first.
+    for (const id of ns.adapter.rooms.get(room(username)) ?? []) {
+      ns.sockets
+        .get(id)
+        ?.timeout(POP_ACK_TIMEOUT_MS)
+        .emit('call.offered', pop, (err: Error | null) => {
+          if (!err) onDelivered();
+        });
+    }
+  };
+
+  offerWithdrawn: AgentNotifier['offerWithdrawn'] = (username, callId, reason) => {
+    this.ns?.to(room(username)).emit('call.offer.withdrawn', { callId, reason });
+  };
+
+  callConnected: AgentNotifier['callConnected'] = (username, callId, connectedAt) => {
+    this.ns?.to(room(username)).emit('call.connected', { callId, connectedAt });
+  };
+
+  callEnded: AgentNotifier['callEnded'] = (username, e) => {
+    this.ns?.to(room(username)).emit('call.ended', e);
+  };
+
+  agentState: AgentNotifier['agentState'] = (username, agent) => {
+    this.ns?.to(room(username)).emit('agent.state.changed', agent);
+  };
+}
