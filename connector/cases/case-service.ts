@@ -5,6 +5,7 @@
  */
 import type { CallCenter } from '../calls/call-center.js';
 import { secondsBetween } from '../calls/call-record.js';
+import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { CaseFilter, CaseRecord, CaseStore, ContactStore, NewCase } from '../store/types.js';
 import { createCaseBody, idempotencyKey, listCasesQuery } from './case-schema.js';
@@ -17,7 +18,7 @@ export class CaseService {
 
   /** Validates and stores a case; returns whether it was new (201) or a replay (200). */
   create(username: string, body: unknown, rawKey: string | undefined): { created: boolean; record: CaseRecord } {
-    const key = rawKey === undefined ? null : parseOrThrow(idempotencyKey, rawKey, 'Idempotency-Key header');
+    const key = rawKey === undefined ? null : parseOrThrow(z.object({ 'Idempotency-Key': idempotencyKey }), { 'Idempotency-Key': rawKey }, 'header')['Idempotency-Key'];
     const input = parseOrThrow(createCaseBody, body, 'case');
     const call = input.callId ? this.deps.calls.getCall(input.callId) : null;
     if (input.callId && !call) {

@@ -68,7 +68,12 @@ export const configSchema = z
     server: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
-        port: z.number().int().min(0).max(65_535, { error: 'expected a port from 0 to 65535' }).default(3000),
+        port: z
+          .number({ error: 'expected a port number' })
+          .int({ error: 'expected a port from 0 to 65535' })
+          .min(0, { error: 'expected a port from 0 to 65535' })
+          .max(65_535, { error: 'expected a port from 0 to 65535' })
+          .default(3000),
       })
       .prefault({}),
     dataDir: z.string().min(1).default('./data'),

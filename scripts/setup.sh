@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for Switchboard's tests: the system packages the
+# tests drive (Debian's chromium for the browser tests), then the npm packages
+# from the lockfile. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing from Debian: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# better-sqlite3 builds from source here (about a minute); esbuild ships its binary in a registry package.
+npm ci --no-audit --no-fund

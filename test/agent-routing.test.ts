@@ -1,0 +1,193 @@
+/**
+ * Offers, reconnects and agent requests over real socket.io: the pop survives a
+ * dropped socket, a ring timeout moves the call on, a caller with no agent
+ * hears the hold prompt, and bad requests get coded answers.
+ */
+import { io } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, connectAgent, login, nextEvent, recordEvents, request, type AgentClient } from './helpers/clients.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let srv: TestServer | null = null;
+const sockets: AgentClient[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await srv?.close();
+  srv = null;
+});
+
+async function agent(name: 'alice' | 'bob', state: 'available' | 'away' = 'available') {
+  if (!srv) throw new Error('no server');
+  const token = await login(srv.url, name);
+  const { socket, snapshot } = await connectAgent(srv.url, token);
+  sockets.push(socket);
+  if (state === 'available') expect(await request(socket, 'agent.state.set', { state })).toMatchObject({ ok: true });
+  return { socket, token, snapshot };
+}
+
+async function callAndPress(from: string, digits: string): Promise<string> {
+  if (!srv) throw new Error('no server');
+  const { callId } = (await api(srv.url, 'POST', '/api/simulator/calls', { body: { from, to: '+18005550100' } })).body;
+  await api(srv.url, 'POST', `/api/simulator/calls/${callId}/digits`, { body: { digits } });
+  return callId as string;
+}
+
+const bothServeSupport = {
+  agents: [
+    { username: 'alice', displayName: 'Alice Agent', passwordHash: 'scrypt$32768$8$1$bXYE1SmcHFLA/PFU0S51ow==$BUjvjfuPQFhSVxOpVt3Wz16fPdxAc2pThiInp2Qo8Ec=', queues: ['support'] },
+    { username: 'bob', displayName: 'Bob Agent', passwordHash: 'scrypt$32768$8$1$bI4Zarq3GbqszkmWtvQg6g==$L/D0eCg4ww6ZDSvNmo0sxOeq7YPlBkdQc1bW3t3My8E=', queues: ['support'] },
+  ],
+};
+
+describe('offers and reconnects', () => {
+  it('an agent whose socket dropped while a call is offered gets the pop on reconnect', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const firstPop = nextEvent(alice.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    expect((await firstPop).callId).toBe(callId);
+    alice.socket.disconnect();
+
+    const { socket, snapshot } = await connectAgent(srv.url, alice.token);
+    sockets.push(socket);
+    expect(snapshot.agent.state).toBe('available');
+    expect(snapshot.offers.map((p) => p.callId)).toEqual([callId]);
+    expect(snapshot.offers[0]?.lookup.outcome).toBe('one');
+    // And the offer still works from the new socket.
+    const connected = nextEvent(socket, 'call.connected');
+    expect(await request(socket, 'call.accept', { callId })).toEqual({ ok: true });
+    expect((await connected).callId).toBe(callId);
+  });
+
+  it('an agent who reconnects mid-call and in wrap-up gets the call back', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const pop = nextEvent(alice.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await pop;
+    const connected = nextEvent(alice.socket, 'call.connected');
+    await request(alice.socket, 'call.accept', { callId });
+    await connected;
+    alice.socket.disconnect();
+    let again = await connectAgent(srv.url, alice.token);
+    sockets.push(again.socket);
+    expect(again.snapshot.activeCall?.callId).toBe(callId);
+    expect(again.snapshot.agent.state).toBe('on-call');
+
+    const ended = nextEvent(again.socket, 'call.ended');
+    await api(srv.url, 'POST', `/api/simulator/calls/${callId}/hangup`);
+    await ended;
+    again.socket.disconnect();
+    again = await connectAgent(srv.url, alice.token);
+    sockets.push(again.socket);
+    expect(again.snapshot.agent.state).toBe('after-call-work');
+    expect(again.snapshot.wrapUp).toMatchObject({ callId, endReason: 'caller-hangup' });
+    expect(again.snapshot.wrapUp?.pop.lookup.outcome).toBe('one');
+  });
+
+  it('the longest-idle agent is offered first; a ring timeout sets them away and moves on', async () => {
+    srv = await startTestServer({ config: { ...bothServeSupport, routing: { ringTimeoutMs: 1_000 } } });
+    const bob = await agent('bob'); // idle first, so longest idle
+    const alice = await agent('alice');
+    const bobPop = nextEvent(bob.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    expect((await bobPop).callId).toBe(callId);
+
+    const withdrawn = nextEvent(bob.socket, 'call.offer.withdrawn', 5_000);
+    const bobAway = nextEvent(bob.socket, 'agent.state.changed', 5_000);
+    const alicePop = nextEvent(alice.socket, 'call.offered', 5_000);
+    expect(await withdrawn).toEqual({ callId, reason: 'ring-timeout' });
+    expect((await bobAway).state).toBe('away');
+    expect((await alicePop).callId).toBe(callId);
+  });
+
+  it('a declined call goes to the next agent, and back to the decliner when nobody else is left', async () => {
+    srv = await startTestServer({ config: bothServeSupport });
+    const bob = await agent('bob');
+    const alice = await agent('alice');
+    const bobPop = nextEvent(bob.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await bobPop;
+    const alicePop = nextEvent(alice.socket, 'call.offered');
+    expect(await request(bob.socket, 'call.decline', { callId })).toEqual({ ok: true });
+    expect((await alicePop).callId).toBe(callId);
+    // Alice declines too: both declined, so the call must still reach a human.
+    const again = nextEvent(bob.socket, 'call.offered');
+    expect(await request(alice.socket, 'call.decline', { callId })).toEqual({ ok: true });
+    expect((await again).callId).toBe(callId);
+  });
+
+  it('with no agent free the caller hears the hold prompt, then an agent who becomes available gets the call', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice', 'away');
+    const callId = await callAndPress('+14155550123', '1');
+    const sim = srv.sb.simulators[0]!;
+    await expect.poll(() => sim.transcript(callId).promptTexts().at(-1), { timeout: 5_000 }).toMatch(/All our agents are busy/);
+    const pop = nextEvent(alice.socket, 'call.offered');
+    await request(alice.socket, 'agent.state.set', { state: 'available' });
+    expect((await pop).callId).toBe(callId);
+    const connected = nextEvent(alice.socket, 'call.connected');
+    await request(alice.socket, 'call.accept', { callId });
+    await connected;
+    const types = sim.transcript(callId).entries.map((e) => e.type);
+    expect(types.indexOf('call.connected')).toBeGreaterThan(types.lastIndexOf('prompt.started'));
+  });
+
+  it('the agent hangs up from the widget: the call ends with reason agent-hangup', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const pop = nextEvent(alice.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await pop;
+    const connected = nextEvent(alice.socket, 'call.connected');
+    await request(alice.socket, 'call.accept', { callId });
+    await connected;
+    const ended = nextEvent(alice.socket, 'call.ended');
+    expect(await request(alice.socket, 'call.hangup', { callId })).toEqual({ ok: true });
+    expect(await ended).toMatchObject({ callId, reason: 'agent-hangup' });
+    const call = srv.sb.callCenter.getCall(callId);
+    expect(call).toMatchObject({ phase: 'ended', outcome: 'answered', agent: 'alice' });
+    expect(srv.sb.simulators[0]!.transcript(callId).entries.at(-1)).toMatchObject({ type: 'call.ended' });
+  });
+});
+
+describe('bad socket input gets a coded answer and changes nothing', () => {
+  it('rejects a handshake without a valid token', async () => {
+    srv = await startTestServer();
+    const socket = io(`${srv.url}/agent`, { auth: { token: 'not-a-token-not-a-token' }, transports: ['websocket'], reconnection: false });
+    const err = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(err.message).toBe('UNAUTHORIZED');
+    socket.close();
+  });
+
+  it('answers malformed and impossible requests with codes', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const bad = await request(alice.socket, 'call.accept', {} as never);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', fields: { callId: expect.any(Array) } } });
+    expect(await request(alice.socket, 'call.accept', { callId: 'nope' })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_FOUND' } });
+    expect(await request(alice.socket, 'agent.state.set', { state: 'on-call' } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', fields: { state: ['expected available or away'] } },
+    });
+    expect(await request(alice.socket, 'call.hangup', { callId: 'x'.repeat(5_000) })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    // A request with no ack function and junk arguments must not break the socket.
+    (alice.socket.emit as (...a: unknown[]) => void)('call.accept', 42);
+    (alice.socket.emit as (...a: unknown[]) => void)('call.decline');
+    expect(await request(alice.socket, 'agent.state.set', { state: 'away' })).toMatchObject({ ok: true, agent: { state: 'away' } });
+  });
+
+  it('one agent cannot act on a call offered to another', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const bob = await agent('bob');
+    const bobSaw = recordEvents(bob.socket, ['call.offered']);
+    const pop = nextEvent(alice.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await pop;
+    expect(await request(bob.socket, 'call.accept', { callId })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_OFFERED' } });
+    expect(await request(bob.socket, 'call.hangup', { callId })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_ACTIVE' } });
+    expect(bobSaw).toEqual([]);
+  });
+});
