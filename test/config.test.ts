@@ -106,7 +106,7 @@ colour: blue
   });
 
   it('a port given in the environment that is not a number is named', () => {
-    expect(problems(() => loadConfig({ env: { SWITCHBOARD_PORT: 'eighty' } }))).toEqual(['server.port: expected number']);
+    expect(problems(() => loadConfig({ env: { SWITCHBOARD_PORT: 'eighty' } }))).toEqual(['server.port: expected a port number']);
   });
 
   it('YAML syntax errors name the file, line and column', () => {

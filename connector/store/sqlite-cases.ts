@@ -1,0 +1,306 @@
+/**
+ * Cases in SQLite, with Idempotency-Key replay. A save, the contact it may
+ * create and its idempotency record commit together or not at all.
+ */
+import { createHash } from 'node:crypto';
+import type { CaseSummary, IvrStep } from '../protocol.js';
+import { normalizePhone, type CountryCode } from '../phone/normalize.js';
+import type { Database } from './db.js';
+import { AccountNotFoundError, CaseContactConflictError, ContactNotFoundError } from './errors.js';
+import { SqliteContactStore } from './sqlite-contacts.js';
+import type { CaseFilter, CaseRecord, CaseStore, CreateCaseResult, NewCase } from './types.js';
+
+/** Page size of {@link SqliteCaseStore.list} when the filter gives none. */
+export const LIST_DEFAULT_LIMIT = 50;
+/** Largest page of {@link SqliteCaseStore.list}; larger limits are cut to it. */
+export const LIST_MAX_LIMIT = 500;
+
+/** Case numbers are shown zero-padded to this width. */
+const NUMBER_WIDTH = 8;
+
+export interface SqliteCaseStoreOptions {
+  /** Region for reading a new contact's number and the `phone` filter. */
+  defaultRegion: CountryCode;
+  /** Clock for `created_at`; tests and the seed pass a fixed one. */
+  now?: () => Date;
+}
+
+interface CaseRow {
+  number: number;
+  subject: string;
+  type: CaseRecord['type'];
+  priority: CaseRecord['priority'];
+  status: CaseRecord['status'];
+  origin: CaseRecord['origin'];
+  description: string;
+  disposition: CaseRecord['disposition'];
+  contact_id: number | null;
+  account_id: number | null;
+  call_id: string | null;
+  ani: string | null;
+  ani_e164: string | null;
+  dnis: string | null;
+  queue: string | null;
+  ivr_path: string;
+  wait_seconds: number | null;
+  talk_seconds: number | null;
+  agent: string;
+  created_at: string;
+}
+
+type SummaryRow = Pick<CaseRow, 'number' | 'subject' | 'type' | 'status' | 'priority' | 'created_at'>;
+
+/** The SQLite {@link CaseStore}. */
+export class SqliteCaseStore implements CaseStore {
+  private readonly region: CountryCode;
+  private readonly now: () => Date;
+  private readonly contacts: SqliteContactStore;
+  private readonly listStatements = new Map<string, ReturnType<Database['prepare']>>();
+  private readonly byNumber;
+  private readonly keyByKey;
+  private readonly insertKey;
+  private readonly insertCase;
+  private readonly contactAccount;
+  private readonly accountExists;
+  private readonly openFor;
+  private readonly createTx;
+
+  constructor(
+    private readonly db: Database,
+    options: SqliteCaseStoreOptions,
+  ) {
+    this.region = options.defaultRegion;
+    this.now = options.now ?? (() => new Date());
+    this.contacts = new SqliteContactStore(db, { now: this.now });
+    this.byNumber = db.prepare<[number], CaseRow>('SELECT * FROM cases WHERE number = ?');
+    this.keyByKey = db.prepare<[string], { request_hash: string; case_number: number }>(
+      'SELECT request_hash, case_number FROM idempotency_keys WHERE key = ?',
+    );
+    this.insertKey = db.prepare<[string, string, number, string]>(
+      'INSERT INTO idempotency_keys (key, request_hash, case_number, created_at) VALUES (?, ?, ?, ?)',
+    );
+    this.insertCase = db.prepare<[Record<string, unknown>]>(
+      `INSERT INTO cases (subject, type, priority, status, origin, description, disposition, contact_id,
+         account_id, call_id, ani, ani_e164, dnis, queue, ivr_path, wait_seconds, talk_seconds, agent, created_at)
+       VALUES (@subject, @type, @priority, @status, @origin, @description, @disposition, @contactId,
+         @accountId, @callId, @ani, @aniE164, @dnis, @queue, @ivrPath, @waitSeconds, @talkSeconds, @agent, @createdAt)`,
+    );
+    this.contactAccount = db.prepare<[number], { account_id: number | null }>(
+      'SELECT account_id FROM contacts WHERE id = ?',
+    );
+    this.accountExists = db.prepare<[number], number>('SELECT 1 FROM accounts WHERE id = ?').pluck();
+    // json_each keeps one statement for any number of ids.
+    this.openFor = db.prepare<[string, number], SummaryRow>(
+      `SELECT number, subject, type, status, priority, created_at FROM cases
+        WHERE contact_id IN (SELECT value FROM json_each(?)) AND status <> 'closed'
+        ORDER BY number DESC LIMIT ?`,
+    );
+    this.createTx = db.transaction((input: NewCase, key: string | null, hash: string): CreateCaseResult => {
+      if (key !== null) {
+        const earlier = this.keyByKey.get(key);
+        if (earlier) {
+          if (earlier.request_hash !== hash) return { kind: 'key-reused' };
+          const record = this.getByNumber(earlier.case_number);
+          // The key's case is written in the same transaction as the key, so it exists.
+          if (record) return { kind: 'replayed', record };
+        }
+      }
+      const createdAt = this.now().toISOString();
+      const { contactId, accountId } = this.resolveContact(input, createdAt);
+      const { lastInsertRowid } = this.insertCase.run({
+        subject: input.subject,
+        type: input.type,
+        priority: input.priority,
+        status: input.status,
+        origin: input.origin,
+        description: input.description,
+        disposition: input.disposition,
+        contactId,
+        accountId,
+        callId: input.callId,
+        ani: input.ani,
+        // A case typed in by hand may carry only the written number; keep it findable by phone.
+        aniE164: input.aniE164 ?? (input.ani ? normalizePhone(input.ani, this.region).e164 : null),
+        dnis: input.dnis,
+        queue: input.queue,
+        ivrPath: JSON.stringify(input.ivrPath),
+        waitSeconds: input.waitSeconds,
+        talkSeconds: input.talkSeconds,
+        agent: input.agent,
+        createdAt,
+      });
+      const number = Number(lastInsertRowid);
+      if (key !== null) this.insertKey.run(key, hash, number, createdAt);
+      const record = this.getByNumber(number);
+      if (!record) throw new Error(`case ${number} vanished inside its own transaction`);
+      return { kind: 'created', record };
+    });
+  }
+
+  /**
+   * Saves a case. With an Idempotency-Key, a repeat of the same body returns
+   * the earlier case (`replayed`) and a different body returns `key-reused`;
+   * neither writes anything.
+   *
+   * @throws ContactNotFoundError, AccountNotFoundError, CaseContactConflictError;
+   * SQLite constraint errors for values outside the schema's enums.
+   */
+  create(input: NewCase, idempotencyKey: string | null): CreateCaseResult {
+    const hash = idempotencyKey === null ? '' : requestHash(input);
+    // IMMEDIATE takes the write lock up front, so two processes racing on one
+    // key serialize instead of both reading "no such key".
+    return this.createTx.immediate(input, idempotencyKey, hash);
+  }
+
+  /** A case by its number, padded (`00001001`) or not (`1001`). */
+  get(number: string): CaseRecord | null {
+    if (!/^\d{1,15}$/.test(number)) return null;
+    return this.getByNumber(Number(number));
+  }
+
+  /**
+   * Cases matching every given filter, newest first. `phone` is normalized
+   * and matches the case's ANI or any number of its contact; a phone that
+   * does not normalize to a valid number matches nothing.
+   */
+  list(filter: CaseFilter): CaseRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.contactId !== undefined) {
+      where.push('contact_id = @contactId');
+      params.contactId = filter.contactId;
+    }
+    // A blank phone field in a search form means "any number", not "no number".
+    if (filter.phone !== undefined && filter.phone.trim() !== '') {
+      const phone = normalizePhone(filter.phone, this.region);
+      if (phone.e164 === null) return [];
+      where.push(
+        '(ani_e164 = @e164 OR contact_id IN (SELECT contact_id FROM contact_phones WHERE e164 = @e164))',
+      );
+      params.e164 = phone.e164;
+    }
+    for (const key of ['type', 'status', 'agent'] as const) {
+      if (filter[key] !== undefined) {
+        where.push(`${key} = @${key}`);
+        params[key] = filter[key];
+      }
+    }
+    params.limit = clamp(filter.limit ?? LIST_DEFAULT_LIMIT, 1, LIST_MAX_LIMIT);
+    params.offset = clamp(filter.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
+    const sql =
+      `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      ' ORDER BY number DESC LIMIT @limit OFFSET @offset';
+    return (this.statement(sql).all(params) as CaseRow[]).map(toRecord);
+  }
+
+  /** Open (status not `closed`) cases of these contacts, newest first, at most `limit`. */
+  openCasesFor(contactIds: number[], limit: number): CaseSummary[] {
+    if (contactIds.length === 0 || limit <= 0) return [];
+    return this.openFor.all(JSON.stringify(contactIds), Math.trunc(limit)).map((row) => ({
+      number: formatNumber(row.number),
+      subject: row.subject,
+      type: row.type,
+      status: row.status,
+      priority: row.priority,
+      createdAt: row.created_at,
+    }));
+  }
+
+  private getByNumber(number: number): CaseRecord | null {
+    const row = this.byNumber.get(number);
+    return row ? toRecord(row) : null;
+  }
+
+  /** The contact and account the case attaches to, creating the new contact if there is one. */
+  private resolveContact(input: NewCase, createdAt: string): { contactId: number | null; accountId: number | null } {
+    if (input.newContact && input.contactId !== null) throw new CaseContactConflictError();
+    if (input.contactId !== null) {
+      const row = this.contactAccount.get(input.contactId);
+      if (!row) throw new ContactNotFoundError(input.contactId);
+      return { contactId: input.contactId, accountId: row.account_id };
+    }
+    const nc = input.newContact;
+    if (!nc) return { contactId: null, accountId: null };
+    if (nc.accountId !== null && this.accountExists.get(nc.accountId) === undefined) {
+      throw new AccountNotFoundError(nc.accountId);
+    }
+    const phone = normalizePhone(nc.phoneRaw, this.region);
+    const contactId = this.contacts.addContact({
+      firstName: nc.firstName,
+      lastName: nc.lastName,
+      email: nc.email,
+      accountId: nc.accountId,
+      // An unknown caller may have withheld the number: then there is none to keep.
+      phones:
+        nc.phoneRaw.trim() === ''
+          ? []
+          : [{ kind: 'phone', raw: nc.phoneRaw, e164: phone.e164, extension: phone.extension, region: this.region }],
+      createdAt,
+    });
+    return { contactId, accountId: nc.accountId };
+  }
+
+  private statement(sql: string): ReturnType<Database['prepare']> {
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      // At most 2^5 filter shapes, so the cache stays small.
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+/**
+ * sha256 of the input as canonical JSON (keys sorted at every level), so the
+ * same body with its fields in another order hashes the same.
+ */
+export function requestHash(input: NewCase): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** `1001` -> `00001001`. */
+export function formatNumber(n: number): string {
+  return String(n).padStart(NUMBER_WIDTH, '0');
+}
+
+function toRecord(row: CaseRow): CaseRecord {
+  return {
+    number: formatNumber(row.number),
+    subject: row.subject,
+    type: row.type,
+    priority: row.priority,
+    status: row.status,
+    origin: row.origin,
+    description: row.description,
+    disposition: row.disposition,
+    contactId: row.contact_id,
+    accountId: row.account_id,
+    callId: row.call_id,
+    ani: row.ani,
+    aniE164: row.ani_e164,
+    dnis: row.dnis,
+    queue: row.queue,
+    ivrPath: JSON.parse(row.ivr_path) as IvrStep[],
+    waitSeconds: row.wait_seconds,
+    talkSeconds: row.talk_seconds,
+    agent: row.agent,
+    createdAt: row.created_at,
+  };
+}
+
+function clamp(n: number, min: number, max: number): number {
+  if (!Number.isFinite(n)) return max;
+  return Math.min(max, Math.max(min, Math.trunc(n)));
+}

@@ -1,0 +1,211 @@
+/**
+ * Contacts and accounts in SQLite. Statements are prepared once per store;
+ * lookups by number go through the `contact_phones.e164` index.
+ */
+import type { AccountSummary, ContactSummary } from '../protocol.js';
+import type { CountryCode } from '../phone/normalize.js';
+import type { Database } from './db.js';
+import type { ContactStore } from './types.js';
+
+/** Which column of a contact a number came from. */
+export type PhoneKind = 'phone' | 'mobile';
+
+/** An already normalized number of a contact (normalizing is the caller's job, so it happens once). */
+export interface ContactPhoneInput {
+  kind: PhoneKind;
+  /** As written. */
+  raw: string;
+  e164: string | null;
+  extension: string | null;
+  /** The region `raw` was read under. */
+  region: CountryCode | null;
+}
+
+export interface ContactInput {
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  accountId: number | null;
+  /** The first `phone` entry (else the first entry) is the one summaries show. */
+  phones: ContactPhoneInput[];
+  /** ISO time; defaults to the store's clock. */
+  createdAt?: string;
+}
+
+export interface AccountInput {
+  name: string;
+  accountNumber: string;
+  tier: AccountSummary['tier'];
+}
+
+export interface SqliteContactStoreOptions {
+  /** Clock for `created_at`; tests and the seed pass a fixed one. */
+  now?: () => Date;
+}
+
+interface ContactRow {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  account_id: number | null;
+  raw: string | null;
+  e164: string | null;
+  extension: string | null;
+}
+
+interface AccountRow {
+  a_id: number | null;
+  a_name: string | null;
+  a_number: string | null;
+  a_tier: AccountSummary['tier'] | null;
+}
+
+const CONTACT_COLUMNS = 'c.id, c.first_name, c.last_name, c.email, c.account_id';
+const ACCOUNT_COLUMNS = 'a.id AS a_id, a.name AS a_name, a.account_number AS a_number, a.tier AS a_tier';
+
+/** The SQLite {@link ContactStore}, plus the writes the seed and the CSV import need. */
+export class SqliteContactStore implements ContactStore {
+  private readonly now: () => Date;
+  private readonly byE164;
+  private readonly contactById;
+  private readonly accountById;
+  private readonly accountByNumber;
+  private readonly countContacts;
+  private readonly insertContact;
+  private readonly insertPhone;
+  private readonly insertAccount;
+  private readonly sameContact;
+
+  constructor(
+    private readonly db: Database,
+    options: SqliteContactStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    // The matching number is shown, not the primary one: that is the number that called.
+    this.byE164 = db.prepare<[string], ContactRow & AccountRow>(
+      `SELECT ${CONTACT_COLUMNS}, p.raw, p.e164, p.extension, ${ACCOUNT_COLUMNS}
+         FROM contact_phones p
+         JOIN contacts c ON c.id = p.contact_id
+         LEFT JOIN accounts a ON a.id = c.account_id
+        WHERE p.e164 = ?
+        ORDER BY c.id, p.kind <> 'phone', p.rowid`,
+    );
+    this.contactById = db.prepare<[number], ContactRow>(
+      `SELECT ${CONTACT_COLUMNS}, p.raw, p.e164, p.extension
+         FROM contacts c
+         LEFT JOIN contact_phones p ON p.rowid = (
+           SELECT rowid FROM contact_phones WHERE contact_id = c.id ORDER BY kind <> 'phone', rowid LIMIT 1)
+        WHERE c.id = ?`,
+    );
+    this.accountById = db.prepare<[number], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?`);
+    this.accountByNumber = db.prepare<[string], AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.account_number = ?`,
+    );
+    this.countContacts = db.prepare<[], number>('SELECT count(*) FROM contacts').pluck();
+    this.insertContact = db.prepare<[number | null, string, string, string | null, string]>(
+      'INSERT INTO contacts (account_id, first_name, last_name, email, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertPhone = db.prepare<[number | bigint, string, string | null, string | null, PhoneKind, string | null]>(
+      'INSERT INTO contact_phones (contact_id, raw, e164, extension, kind, region) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertAccount = db.prepare<[string, string, string]>(
+      'INSERT INTO accounts (name, account_number, tier) VALUES (?, ?, ?)',
+    );
+    this.sameContact = db
+      .prepare<[string, string, string, number | null], number>(
+        `SELECT c.id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+          WHERE p.e164 = ? AND c.first_name = ? COLLATE NOCASE AND c.last_name = ? COLLATE NOCASE
+            AND c.account_id IS ?
+          LIMIT 1`,
+      )
+      .pluck();
+  }
+
+  /** Every contact with a number equal to `e164`, once each, by id; the number shown is the matching one. */
+  findByE164(e164: string): Array<{ contact: ContactSummary; account: AccountSummary | null }> {
+    const out: Array<{ contact: ContactSummary; account: AccountSummary | null }> = [];
+    let lastId = -1;
+    for (const row of this.byE164.all(e164)) {
+      // A contact whose phone and mobile are the same number comes twice.
+      if (row.id === lastId) continue;
+      lastId = row.id;
+      out.push({ contact: toContact(row), account: toAccount(row) });
+    }
+    return out;
+  }
+
+  getContact(id: number): ContactSummary | null {
+    const row = this.contactById.get(id);
+    return row ? toContact(row) : null;
+  }
+
+  getAccount(id: number): AccountSummary | null {
+    const row = this.accountById.get(id);
+    return row ? toAccount(row) : null;
+  }
+
+  /** The account with this account number (exact match), or null. */
+  findAccountByNumber(accountNumber: string): AccountSummary | null {
+    const row = this.accountByNumber.get(accountNumber);
+    return row ? toAccount(row) : null;
+  }
+
+  count(): number {
+    return this.countContacts.get() ?? 0;
+  }
+
+  /**
+   * Inserts a contact and its numbers; returns its id. Joins the caller's
+   * transaction when there is one (the CSV import batches thousands of rows
+   * per transaction), else runs in its own.
+   */
+  addContact(input: ContactInput): number {
+    const write = (): number => {
+      const createdAt = input.createdAt ?? this.now().toISOString();
+      const { lastInsertRowid } = this.insertContact.run(
+        input.accountId,
+        input.firstName,
+        input.lastName,
+        input.email,
+        createdAt,
+      );
+      for (const phone of input.phones) {
+        this.insertPhone.run(lastInsertRowid, phone.raw, phone.e164, phone.extension, phone.kind, phone.region);
+      }
+      return Number(lastInsertRowid);
+    };
+    return this.db.inTransaction ? write() : this.db.transaction(write)();
+  }
+
+  /** Inserts an account; returns its id. */
+  addAccount(input: AccountInput): number {
+    return Number(this.insertAccount.run(input.name, input.accountNumber, input.tier).lastInsertRowid);
+  }
+
+  /**
+   * The id of a contact with the same name (any case), the same account and
+   * this number, or null: how a re-import recognizes rows it already has.
+   */
+  findSameContact(firstName: string, lastName: string, accountId: number | null, e164: string): number | null {
+    return this.sameContact.get(e164, firstName, lastName, accountId) ?? null;
+  }
+}
+
+function toContact(row: ContactRow): ContactSummary {
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    phoneRaw: row.raw ?? '',
+    phoneE164: row.e164,
+    extension: row.extension,
+    accountId: row.account_id,
+  };
+}
+
+function toAccount(row: AccountRow): AccountSummary | null {
+  if (row.a_id === null || row.a_name === null || row.a_number === null || row.a_tier === null) return null;
+  return { id: row.a_id, name: row.a_name, accountNumber: row.a_number, tier: row.a_tier };
+}
