@@ -35,6 +35,8 @@ export const createCaseBody = z
   });
 
 export type CreateCaseBody = z.output<typeof createCaseBody>;
+/** What a client sends (defaults not yet applied); the widget imports this type. */
+export type CreateCaseRequest = z.input<typeof createCaseBody>;
 
 export const listCasesQuery = z.strictObject({
   contactId: z.coerce.number({ error: 'expected a contact id' }).int().positive().optional(),

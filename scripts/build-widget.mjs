@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * Builds the browser bundles:
+ *   softphone-widget/src/main.ts            -> softphone-widget/dist/agent.js (+ index.html, styles.css)  served at /agent/
+ *   adapters/simulator/phone-page/phone.ts  -> softphone-widget/dist/phone/phone.js (+ index.html, phone.css)  served at /phone/
+ * ESM, browser, minified, with source maps. Prints each bundle's size and gzipped
+ * size and fails when the agent bundle exceeds its gzipped budget.
+ *
+ * Usage: node scripts/build-widget.mjs
+ */
+import { build } from 'esbuild';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'softphone-widget', 'dist');
+
+/** The agent widget's budget, gzipped (SIP.js included, from issue 5 on). */
+const AGENT_BUDGET_GZIP = 250 * 1024;
+
+const bundles = [
+  {
+    name: 'agent',
+    entry: join(root, 'softphone-widget', 'src', 'main.ts'),
+    outfile: join(outDir, 'agent.js'),
+    assets: [join(root, 'softphone-widget', 'index.html'), join(root, 'softphone-widget', 'styles.css')],
+    budgetGzip: AGENT_BUDGET_GZIP,
+  },
+  {
+    name: 'phone',
+    entry: join(root, 'adapters', 'simulator', 'phone-page', 'phone.ts'),
+    outfile: join(outDir, 'phone', 'phone.js'),
+    assets: [join(root, 'adapters', 'simulator', 'phone-page', 'index.html'), join(root, 'adapters', 'simulator', 'phone-page', 'phone.css')],
+    budgetGzip: null,
+  },
+];
+
+function kib(n) {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
+
+export async function buildWidget({ quiet = false } = {}) {
+  await rm(outDir, { recursive: true, force: true });
+  const results = [];
+  for (const b of bundles) {
+    await build({
+      entryPoints: [b.entry],
+      outfile: b.outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: ['es2022', 'chrome109', 'firefox115', 'safari16'],
+      minify: true,
+      sourcemap: true,
+      legalComments: 'linked',
+      logLevel: 'warning',
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    for (const asset of b.assets) {
+      const dest = join(dirname(b.outfile), asset.split('/').pop());
+      await mkdir(dirname(dest), { recursive: true });
+      await copyFile(asset, dest);
+    }
+    const code = await readFile(b.outfile);
+    const gz = gzipSync(code, { level: 9 }).length;
+    results.push({ name: b.name, file: relative(root, b.outfile), bytes: code.length, gzip: gz, budgetGzip: b.budgetGzip });
+  }
+  if (!quiet) {
+    for (const r of results) {
+      const budget = r.budgetGzip ? `  (budget ${kib(r.budgetGzip)} gzipped)` : '';
+      console.log(`${r.name.padEnd(6)} ${r.file.padEnd(40)} ${kib(r.bytes).padStart(10)}  ${kib(r.gzip).padStart(9)} gzipped${budget}`);
+    }
+  }
+  const over = results.filter((r) => r.budgetGzip && r.gzip > r.budgetGzip);
+  if (over.length) {
+    throw new Error(`Over budget: ${over.map((r) => `${r.name} ${kib(r.gzip)} > ${kib(r.budgetGzip)}`).join(', ')}`);
+  }
+  return results;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildWidget().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,263 @@
+/**
+ * The composition of API, socket and store: turns server events into state and
+ * the agent's clicks into requests. Views call these methods and never talk to
+ * the network themselves.
+ */
+import type { OfferWithdrawnReason, ScreenPop, SessionSnapshot, SettableAgentState } from '../../connector/protocol.js';
+import type { CaseRecord } from '../../connector/store/types.js';
+import { ApiClient, ApiError, type CreateCaseRequest } from './api.js';
+import { announce } from './live.js';
+import { announceName, callerName } from './caller.js';
+import { deleteDraft, pruneDrafts } from './drafts.js';
+import { noteServerNow } from './dom.js';
+import { AgentConnection, type RequestName, type RequestOf, type ResultOf } from './socket.js';
+import { initialState, loadSession, saveSession, type StoredSession, type Store } from './state.js';
+
+const WITHDRAWN: Record<OfferWithdrawnReason, string> = {
+  'ring-timeout': 'was not answered in time and moved on',
+  declined: 'was declined',
+  'caller-hangup': 'ended: the caller hung up',
+  'agent-unavailable': 'moved on',
+};
+
+export class Controller {
+  readonly api: ApiClient;
+  private conn: AgentConnection | null = null;
+
+  constructor(private readonly store: Store) {
+    this.api = new ApiClient({
+      getToken: () => this.store.get().session?.token ?? null,
+      onUnauthorized: () => this.signedOut('Your session has ended. Please sign in again.'),
+    });
+  }
+
+  /** Resumes a stored session, if any. */
+  start(): void {
+    const session = loadSession();
+    if (!session) return;
+    this.begin(session);
+    this.api.me().then(
+      (agent) => this.store.update((s) => ({ agent: s.agent ?? agent })),
+      () => undefined, // 401 signs out through onUnauthorized; a network error leaves socket.io retrying.
+    );
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    const r = await this.api.login(username, password);
+    const session: StoredSession = { token: r.token, expiresAt: r.expiresAt, username: r.agent.username, displayName: r.agent.displayName };
+    saveSession(session);
+    this.store.update({ agent: r.agent });
+    this.begin(session);
+  }
+
+  logout(): void {
+    const token = this.store.get().session?.token;
+    this.signedOut(null);
+    if (token) this.api.logout(token).catch(() => undefined);
+  }
+
+  private begin(session: StoredSession): void {
+    this.store.update({ session, notice: null });
+    this.connect(session.token);
+    void this.refreshRecent();
+  }
+
+  private signedOut(message: string | null): void {
+    this.conn?.close();
+    this.conn = null;
+    saveSession(null);
+    this.store.update({ ...initialState, notice: message ? { kind: 'info', text: message } : null });
+  }
+
+  private connect(token: string): void {
+    this.conn?.close();
+    const conn = new AgentConnection(token, {
+      onStatus: (connection) => this.store.update({ connection }),
+      onUnauthorized: () => this.signedOut('Your session has ended. Please sign in again.'),
+      // The server closed us on purpose: find out whether the token still holds, then come back.
+      onServerDisconnect: () => {
+        this.api.me().then(
+          () => conn.connect(),
+          (e: unknown) => {
+            if (!(e instanceof ApiError && e.status === 401)) window.setTimeout(() => conn.connect(), 2_000);
+          },
+        );
+      },
+    });
+    this.conn = conn;
+    const s = conn.socket;
+    s.on('session.snapshot', (snapshot, ack) => {
+      this.applySnapshot(snapshot);
+      ack();
+    });
+    s.on('call.offered', (pop, ack) => {
+      ack();
+      noteServerNow(pop.offeredAt);
+      this.store.update((st) => ({ offers: [...st.offers.filter((o) => o.callId !== pop.callId), pop], lastSaved: null }));
+      announce(`Incoming call from ${announceName(pop)}`, true);
+    });
+    s.on('call.offer.withdrawn', ({ callId, reason }) => {
+      const pop = this.store.get().offers.find((o) => o.callId === callId);
+      this.dropOffer(callId);
+      if (pop && reason !== 'declined') this.info(`The call from ${callerName(pop)} ${WITHDRAWN[reason]}.`);
+    });
+    s.on('call.connected', ({ callId, connectedAt }) => {
+      const st = this.store.get();
+      const pop = st.offers.find((o) => o.callId === callId) ?? (st.activeCall?.callId === callId ? st.activeCall.pop : null);
+      if (!pop) return this.resync();
+      this.store.update((x) => ({ activeCall: { callId, pop, connectedAt }, offers: x.offers.filter((o) => o.callId !== callId), busyOffers: without(x.busyOffers, callId) }));
+      announce(`Connected to ${callerName(pop)}`);
+    });
+    s.on('call.ended', ({ callId, endedAt, reason }) => {
+      const active = this.store.get().activeCall;
+      if (active?.callId !== callId) return this.dropOffer(callId);
+      this.store.update({ activeCall: null, hangingUp: false, wrapUp: { ...active, endedAt, endReason: reason } });
+      announce('Call ended. The case form is open.');
+    });
+    s.on('agent.state.changed', (agent) => this.store.update({ agent }));
+    conn.connect();
+  }
+
+  /** Replaces everything the server knows; keeps a local wrap-up the server no longer has, so no typing is lost. */
+  private applySnapshot(snap: SessionSnapshot): void {
+    this.store.update((s) => ({
+      agent: snap.agent,
+      offers: snap.offers,
+      busyOffers: new Set<string>(),
+      activeCall: snap.activeCall,
+      hangingUp: false,
+      wrapUp: snap.wrapUp ?? (s.wrapUp && s.wrapUp.callId !== snap.activeCall?.callId ? s.wrapUp : null),
+    }));
+    pruneDrafts(this.store.get().wrapUp?.callId ?? null);
+  }
+
+  /** Reconnects to receive a fresh snapshot (after an event the widget cannot place). */
+  private resync(): void {
+    this.conn?.socket.disconnect().connect();
+  }
+
+  private dropOffer(callId: string): void {
+    this.store.update((s) => ({ offers: s.offers.filter((o) => o.callId !== callId), busyOffers: without(s.busyOffers, callId) }));
+  }
+
+  private info(text: string): void {
+    this.store.update({ notice: { kind: 'info', text } });
+    announce(text);
+  }
+
+  private error(text: string): void {
+    this.store.update({ notice: { kind: 'error', text } });
+    announce(text);
+  }
+
+  dismissNotice(): void {
+    this.store.update({ notice: null });
+  }
+
+  dismissSaved(): void {
+    this.store.update({ lastSaved: null });
+  }
+
+  async setAgentState(state: SettableAgentState): Promise<void> {
+    const res = await this.request('agent.state.set', { state });
+    if (res.ok) this.store.update({ agent: res.agent });
+    else this.error(`Could not change your state: ${res.error.message}`);
+  }
+
+  async accept(pop: ScreenPop): Promise<void> {
+    this.store.update((s) => ({ busyOffers: new Set(s.busyOffers).add(pop.callId) }));
+    const res = await this.request('call.accept', { callId: pop.callId });
+    // On success the busy flag stays until call.connected arrives.
+    if (!res.ok) {
+      this.store.update((s) => ({ busyOffers: without(s.busyOffers, pop.callId) }));
+      this.error(`Could not answer: ${res.error.message}`);
+    }
+  }
+
+  async decline(pop: ScreenPop): Promise<void> {
+    this.store.update((s) => ({ busyOffers: new Set(s.busyOffers).add(pop.callId) }));
+    const res = await this.request('call.decline', { callId: pop.callId });
+    if (res.ok) this.dropOffer(pop.callId);
+    else {
+      this.store.update((s) => ({ busyOffers: without(s.busyOffers, pop.callId) }));
+      this.error(`Could not decline: ${res.error.message}`);
+    }
+  }
+
+  async hangup(callId: string): Promise<void> {
+    this.store.update({ hangingUp: true });
+    const res = await this.request('call.hangup', { callId });
+    if (!res.ok) {
+      this.store.update({ hangingUp: false });
+      this.error(`Could not hang up: ${res.error.message}`);
+    }
+  }
+
+  /** Ends after-call work without a case. */
+  async finishWrapUp(callId: string): Promise<void> {
+    const res = await this.request('wrapup.finish', { callId });
+    if (!res.ok && (res.error.code === 'TIMEOUT' || res.error.code === 'NOT_CONNECTED')) {
+      this.error(res.error.message);
+      return;
+    }
+    // Any other refusal means the server has no wrap-up for this call: close the form anyway.
+    if (res.ok) this.store.update({ agent: res.agent });
+    deleteDraft(callId);
+    this.store.update((s) => ({ wrapUp: s.wrapUp?.callId === callId ? null : s.wrapUp }));
+  }
+
+  /**
+   * Saves the wrap-up's case. Throws ApiError/NetworkError for the form to show.
+   * A 409 for a key whose earlier save did land (the reply was lost, then the
+   * draft was edited) resolves to that earlier case instead of failing.
+   */
+  async saveCase(body: CreateCaseRequest, idempotencyKey: string, callerLabel: string): Promise<CaseRecord> {
+    let record: CaseRecord;
+    try {
+      record = (await this.api.createCase(body, idempotencyKey)).record;
+    } catch (e) {
+      const earlier = e instanceof ApiError && e.code === 'IDEMPOTENCY_KEY_REUSED' && body.callId ? await this.findCaseOfCall(body.callId) : null;
+      if (!earlier) throw e;
+      record = earlier;
+    }
+    if (body.callId) deleteDraft(body.callId);
+    this.store.update((s) => ({
+      lastSaved: { record, callerName: callerLabel },
+      wrapUp: s.wrapUp?.callId === body.callId ? null : s.wrapUp,
+      recentCases: [record, ...(s.recentCases ?? []).filter((c) => c.number !== record.number)].slice(0, 10),
+    }));
+    announce(`Case ${record.number} saved.`);
+    void this.refreshRecent();
+    return record;
+  }
+
+  private async findCaseOfCall(callId: string): Promise<CaseRecord | null> {
+    const username = this.store.get().session?.username;
+    if (!username) return null;
+    const cases = await this.api.listCases({ agent: username, limit: 50 }).catch(() => []);
+    return cases.find((c) => c.callId === callId) ?? null;
+  }
+
+  async refreshRecent(): Promise<void> {
+    const username = this.store.get().session?.username;
+    if (!username) return;
+    try {
+      const cases = await this.api.listCases({ agent: username, limit: 10 });
+      if (this.store.get().session?.username === username) this.store.update({ recentCases: cases });
+    } catch {
+      // Keep the list shown; the next save refreshes it.
+    }
+  }
+
+  private request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResultOf<E>> {
+    if (!this.conn) return Promise.resolve({ ok: false, error: { code: 'NOT_CONNECTED', message: 'Not signed in.' } } as ResultOf<E>);
+    return this.conn.request(event, payload);
+  }
+}
+
+function without(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  if (!set.has(id)) return set;
+  const next = new Set(set);
+  next.delete(id);
+  return next;
+}

@@ -1,0 +1,76 @@
+/**
+ * The case's contact: the matched contact(s) as radios, or a new contact
+ * (prefilled with the caller's number), or none.
+ */
+import type { ScreenPop } from '../../../connector/protocol.js';
+import { fullName, isWithheld, matchesOf } from '../caller.js';
+import { h } from '../dom.js';
+import type { CaseDraft, ContactChoice } from '../drafts.js';
+import { FieldErrors, field } from './fields.js';
+
+export interface ContactFieldset {
+  el: HTMLElement;
+  read(): Pick<CaseDraft, 'contact' | 'newContact'>;
+}
+
+export function contactFieldset(pop: ScreenPop, draft: CaseDraft, errors: FieldErrors, onChoice: () => void): ContactFieldset {
+  const name = `contact-${pop.callId.replace(/\W/g, '')}`;
+  const radios: HTMLInputElement[] = [];
+  const option = (value: ContactChoice, label: string, detail: string | null): HTMLElement => {
+    const input = h('input', { type: 'radio', name, value, checked: draft.contact === value });
+    input.addEventListener('change', () => {
+      syncNewContact();
+      onChoice();
+    });
+    radios.push(input);
+    return h('label', { class: 'pick' }, input, h('span', { class: 'pick-name' }, label), detail ? h('span', { class: 'muted' }, ` · ${detail}`) : null);
+  };
+
+  const matches = matchesOf(pop);
+  const options = [
+    ...matches.map((m) => option(`${m.contact.id}`, fullName(m.contact), m.account?.name ?? 'no account')),
+    option('new', matches.length ? 'Someone else: new contact' : 'New contact', null),
+    option('none', 'No contact', isWithheld(pop) ? 'withheld number' : null),
+  ];
+
+  const nc = draft.newContact;
+  const firstName = h('input', { name: 'firstName', autocomplete: 'off', value: nc.firstName, maxlength: 100 });
+  const lastName = h('input', { name: 'lastName', autocomplete: 'off', value: nc.lastName, maxlength: 100 });
+  const email = h('input', { name: 'email', type: 'email', autocomplete: 'off', value: nc.email, maxlength: 200 });
+  const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'off', value: nc.phone, maxlength: 40 });
+  const sub = h(
+    'div',
+    { class: 'new-contact' },
+    field('First name', firstName, 'newContact.firstName', errors),
+    field('Last name', lastName, 'newContact.lastName', errors),
+    field('Email', email, 'newContact.email', errors, { hint: 'Optional' }),
+    field('Phone', phone, 'newContact.phone', errors),
+  );
+
+  const legendError = h('p', { class: 'field-error', id: `${name}-error`, hidden: true, 'data-error-for': 'contactId' });
+  errors.register('contactId', legendError, radios[0] ?? null);
+  errors.register('newContact', legendError, null);
+
+  const checked = (): ContactChoice => (radios.find((r) => r.checked)?.value ?? '') as ContactChoice;
+  const syncNewContact = (): void => {
+    sub.hidden = checked() !== 'new';
+  };
+  syncNewContact();
+
+  const el = h(
+    'fieldset',
+    { class: 'contact-fieldset', 'aria-describedby': legendError.id },
+    h('legend', null, 'Contact'),
+    h('div', { class: 'pick-list' }, options),
+    legendError,
+    sub,
+  );
+
+  return {
+    el,
+    read: () => ({
+      contact: checked(),
+      newContact: { firstName: firstName.value, lastName: lastName.value, email: email.value, phone: phone.value },
+    }),
+  };
+}

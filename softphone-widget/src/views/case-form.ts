@@ -1,0 +1,146 @@
+/**
+ * After-call work: the case form, prefilled from the pop, saved to the draft on
+ * every input and restored from it after a reload.
+ */
+import type { CasePriority, CaseStatus, CaseType, WrapUp } from '../../../connector/protocol.js';
+import type { Disposition } from '../../../connector/store/types.js';
+import { ApiError, NetworkError, type CreateCaseRequest } from '../api.js';
+import { callerName, defaultPriority, defaultSubject } from '../caller.js';
+import type { Controller } from '../controller.js';
+import { formatDuration, h } from '../dom.js';
+import { contactIdOf, draftFor, saveDraft, type CaseDraft } from '../drafts.js';
+import { CASE_TYPES, DISPOSITIONS, END_REASONS, PRIORITIES, STATUSES, clockTime, queueLabel } from '../labels.js';
+import { contactFieldset } from './case-contact.js';
+import { FieldErrors, field, select } from './fields.js';
+
+export interface CaseFormView {
+  el: HTMLElement;
+  focusFirst(): void;
+}
+
+export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string): CaseFormView {
+  const pop = wrapUp.pop;
+  let draft: CaseDraft = draftFor(pop, username);
+  const errors = new FieldErrors();
+
+  const subject = h('input', { name: 'subject', value: draft.subject, maxlength: 200, required: true, autocomplete: 'off' });
+  const type = select<CaseType>('type', CASE_TYPES, draft.type);
+  const priority = select<CasePriority>('priority', PRIORITIES, draft.priority);
+  const status = select<CaseStatus>('status', STATUSES, draft.status);
+  const description = h('textarea', { name: 'description', rows: 4, maxlength: 10000 });
+  description.value = draft.description;
+  const disposition = select<Disposition>('disposition', DISPOSITIONS, draft.disposition, 'Choose…');
+  const contact = contactFieldset(pop, draft, errors, () => {
+    const id = contactIdOf(contact.read().contact);
+    if (!draft.subjectTouched) subject.value = defaultSubject(pop, id);
+    if (!draft.priorityTouched) priority.value = defaultPriority(pop, id);
+  });
+
+  const formError = h('div', { class: 'form-error', role: 'alert', id: `case-error-${pop.callId}` });
+  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save case');
+  const finish = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => void ctl.finishWrapUp(pop.callId) }, 'Close without a case');
+
+  const talked = Date.parse(wrapUp.endedAt) - Date.parse(wrapUp.connectedAt);
+  const form = h(
+    'form',
+    { class: 'card case-form', novalidate: true, 'aria-labelledby': 'case-form-title', 'data-call-id': pop.callId },
+    h('p', { class: 'eyebrow' }, 'After-call work'),
+    h('h2', { id: 'case-form-title' }, `New case · ${callerName(pop, contactIdOf(draft.contact))}`),
+    h('p', { class: 'muted call-summary' }, `Call ended ${clockTime(wrapUp.endedAt)}: ${END_REASONS[wrapUp.endReason]} · talked ${formatDuration(talked)} · ${queueLabel(pop.queue)} queue`),
+    formError,
+    h(
+      'div',
+      { class: 'form-grid' },
+      field('Subject', subject, 'subject', errors, { className: 'span-3' }),
+      field('Type', type, 'type', errors),
+      field('Priority', priority, 'priority', errors),
+      field('Status', status, 'status', errors),
+      h('div', { class: 'span-3' }, contact.el),
+      field('Description', description, 'description', errors, { className: 'span-3' }),
+      field('Disposition', disposition, 'disposition', errors),
+    ),
+    h('div', { class: 'form-actions' }, save, finish),
+  );
+
+  const read = (): CaseDraft => ({
+    ...draft,
+    ...contact.read(),
+    subject: subject.value,
+    type: type.value as CaseType,
+    priority: priority.value as CasePriority,
+    status: status.value as CaseStatus,
+    description: description.value,
+    disposition: disposition.value as Disposition | '',
+  });
+  const persist = (e: Event): void => {
+    draft = read();
+    if (e.target === subject) draft.subjectTouched = true;
+    if (e.target === priority) draft.priorityTouched = true;
+    saveDraft(draft);
+  };
+  form.addEventListener('input', persist);
+  form.addEventListener('change', persist);
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (saving) return;
+    draft = read();
+    saveDraft(draft);
+    errors.clear();
+    formError.textContent = '';
+    const problems = validate(draft);
+    if (Object.keys(problems).length) return showErrors(problems, 'Check the highlighted fields.');
+    setSaving(true);
+    ctl.saveCase(toRequest(draft), draft.idempotencyKey, callerName(pop, contactIdOf(draft.contact))).catch((err: unknown) => {
+      setSaving(false);
+      if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') showErrors(err.fields, err.message);
+      else if (err instanceof NetworkError) showErrors({}, 'Could not reach the server. Your draft is kept: press Save again, it will not create a second case.');
+      else showErrors({}, err instanceof Error ? err.message : 'Saving failed.');
+    });
+  });
+
+  // Not `disabled` while saving: a disabled button drops keyboard focus.
+  let saving = false;
+  function setSaving(on: boolean): void {
+    saving = on;
+    save.setAttribute('aria-disabled', String(on));
+    save.textContent = on ? 'Saving…' : 'Save case';
+  }
+
+  function showErrors(fields: Readonly<Record<string, readonly string[]>>, summary: string): void {
+    const unplaced = errors.show(fields);
+    formError.replaceChildren(h('p', null, summary), ...unplaced.map((m) => h('p', null, m)));
+    (errors.firstInvalid(form) ?? formError).focus();
+  }
+  formError.tabIndex = -1;
+
+  return { el: form, focusFirst: () => subject.focus() };
+}
+
+function validate(d: CaseDraft): Record<string, string[]> {
+  const p: Record<string, string[]> = {};
+  const subject = d.subject.trim();
+  if (!subject) p['subject'] = ['Enter a subject.'];
+  else if (subject.length > 200) p['subject'] = ['Use at most 200 characters.'];
+  if (d.contact === '') p['contactId'] = ['Choose who called, or a new contact.'];
+  if (d.contact === 'new') {
+    if (!d.newContact.firstName.trim()) p['newContact.firstName'] = ['Enter a first name.'];
+    if (!d.newContact.lastName.trim()) p['newContact.lastName'] = ['Enter a last name.'];
+  }
+  return p;
+}
+
+function toRequest(d: CaseDraft): CreateCaseRequest {
+  const body: CreateCaseRequest = { callId: d.callId, subject: d.subject.trim(), type: d.type, priority: d.priority, status: d.status };
+  if (d.description.trim()) body.description = d.description.trim();
+  if (d.disposition) body.disposition = d.disposition;
+  const contactId = contactIdOf(d.contact);
+  if (contactId !== null) body.contactId = contactId;
+  if (d.contact === 'new') {
+    const n = d.newContact;
+    body.newContact = { firstName: n.firstName.trim(), lastName: n.lastName.trim() };
+    if (n.email.trim()) body.newContact.email = n.email.trim();
+    if (n.phone.trim()) body.newContact.phone = n.phone.trim();
+  }
+  return body;
+}

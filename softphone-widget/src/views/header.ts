@@ -1,0 +1,76 @@
+/**
+ * The top bar: agent, presence selector, connection indicator, sign-out. Patched
+ * in place (never rebuilt) so the selector keeps focus while the state changes.
+ */
+import type { AgentState, SettableAgentState } from '../../../connector/protocol.js';
+import type { Controller } from '../controller.js';
+import { h, timer } from '../dom.js';
+import { AGENT_STATES } from '../labels.js';
+import type { AppState, ConnectionStatus } from '../state.js';
+
+const CONNECTION_TEXT: Record<ConnectionStatus, string> = {
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+const SERVER_STATES: AgentState[] = ['on-call', 'after-call-work'];
+
+export interface HeaderView {
+  el: HTMLElement;
+  update(state: AppState): void;
+}
+
+export function headerView(ctl: Controller): HeaderView {
+  const name = h('span', { class: 'agent-name' });
+  const select = h('select', { id: 'agent-state', class: 'state-select', 'aria-label': 'Your state' });
+  for (const s of Object.keys(AGENT_STATES) as AgentState[]) {
+    select.appendChild(h('option', { value: s, disabled: SERVER_STATES.includes(s) }, AGENT_STATES[s]));
+  }
+  const since = h('span', { class: 'state-since muted' });
+  const conn = h('span', { class: 'connection', role: 'status', 'data-status': 'offline' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'connection-text' }));
+  const logout = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ctl.logout() }, 'Sign out');
+
+  // Not disabled while the request is in flight: a disabled control drops keyboard focus.
+  let pending = false;
+  let latest: AppState | null = null;
+  select.addEventListener('change', () => {
+    pending = true;
+    select.setAttribute('aria-busy', 'true');
+    void ctl.setAgentState(select.value as SettableAgentState).finally(() => {
+      pending = false;
+      select.removeAttribute('aria-busy');
+      if (latest) view.update(latest);
+    });
+  });
+
+  const el = h(
+    'header',
+    { class: 'topbar', 'data-agent-state': '' },
+    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'),
+    h('div', { class: 'agent' }, name, h('span', { class: 'state' }, h('span', { class: 'state-dot', 'aria-hidden': 'true' }), select), since),
+    h('div', { class: 'topbar-end' }, conn, logout),
+  );
+
+  let shownSince = '';
+  const view: HeaderView = {
+    el,
+    update(s: AppState): void {
+      latest = s;
+      const agent = s.agent;
+      name.textContent = agent?.displayName ?? s.session?.displayName ?? '';
+      const state = agent?.state ?? '';
+      el.dataset['agentState'] = state;
+      // While a change is in flight the select shows the agent's choice; afterwards, the server's truth.
+      if (state && !pending) select.value = state;
+      if (agent && agent.stateSince !== shownSince) {
+        shownSince = agent.stateSince;
+        since.replaceChildren('for ', timer({ since: agent.stateSince, label: 'Time in this state' }));
+      }
+      conn.dataset['status'] = s.connection;
+      conn.lastElementChild!.textContent = CONNECTION_TEXT[s.connection];
+    },
+  };
+  return view;
+}

@@ -1,0 +1,56 @@
+/** The connected call: caller, running call timer, Hang up. */
+import type { ActiveCall } from '../../../connector/protocol.js';
+import { accountOf, callerName, openCasesOf } from '../caller.js';
+import type { Controller } from '../controller.js';
+import { h, timer } from '../dom.js';
+import { pickedContactId } from '../drafts.js';
+import { queueLabel } from '../labels.js';
+import { accountBlock, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
+
+export interface OnCallView {
+  el: HTMLElement;
+  hangup: HTMLButtonElement;
+  setHangingUp(busy: boolean): void;
+}
+
+export function onCallView(call: ActiveCall, ctl: Controller, username: string): OnCallView {
+  const pop = call.pop;
+  const chosen = pickedContactId(pop, username);
+  const hangup = h('button', { type: 'button', class: 'btn btn-hangup', onclick: () => void ctl.hangup(call.callId) }, 'Hang up');
+  const el = h(
+    'section',
+    { class: 'card on-call', 'aria-labelledby': 'on-call-title', 'data-call-id': call.callId },
+    h(
+      'div',
+      { class: 'pop-bar call-bar' },
+      h('div', { class: 'pop-actions' }, hangup),
+      h(
+        'div',
+        { class: 'pop-ring' },
+        h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
+        h('span', null, 'On call · ', queueLabel(pop.queue)),
+        timer({ since: call.connectedAt, className: 'call-timer', label: 'Call duration' }),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'pop-body' },
+      h(
+        'div',
+        { class: 'pop-main' },
+        h('h2', { id: 'on-call-title', class: 'caller-name' }, callerName(pop, chosen)),
+        accountBlock(accountOf(pop, chosen)),
+        callFacts(pop, { liveWait: false }),
+      ),
+      h('div', { class: 'pop-side' }, openCasesBlock(openCasesOf(pop)), ivrPathBlock(pop)),
+    ),
+  );
+  return {
+    el,
+    hangup,
+    setHangingUp(busy: boolean): void {
+      hangup.disabled = busy;
+      hangup.textContent = busy ? 'Hanging up…' : 'Hang up';
+    },
+  };
+}

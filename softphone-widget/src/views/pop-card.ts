@@ -1,0 +1,102 @@
+/**
+ * The screen-pop: a non-modal card in the page flow. Answer and Decline come
+ * first in the DOM (so first in tab order) and nothing ever overlaps them.
+ */
+import type { ScreenPop } from '../../../connector/protocol.js';
+import { accountOf, callerName, fullName, matchesOf, openCasesOf, type CallerMatch } from '../caller.js';
+import type { Controller } from '../controller.js';
+import { h, replaceChildren, timer } from '../dom.js';
+import { chooseContact, pickedContactId } from '../drafts.js';
+import { queueLabel } from '../labels.js';
+import { accountBlock, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
+
+export interface PopCard {
+  el: HTMLElement;
+  answer: HTMLButtonElement;
+  setBusy(busy: boolean): void;
+}
+
+export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopCard {
+  const id = `pop-${pop.callId.replace(/[^\w-]/g, '')}`;
+  const answer = h('button', { type: 'button', class: 'btn btn-answer', 'aria-describedby': `${id}-title`, onclick: () => void ctl.accept(pop) }, 'Answer');
+  const decline = h('button', { type: 'button', class: 'btn btn-decline', onclick: () => void ctl.decline(pop) }, 'Decline');
+
+  const title = h('h2', { id: `${id}-title`, class: 'caller-name' });
+  const account = h('div', { class: 'account-slot' });
+  const matches = matchesOf(pop);
+  const showIdentity = (): void => {
+    const chosen = pickedContactId(pop, username);
+    title.textContent = callerName(pop, chosen);
+    replaceChildren(account, accountBlock(accountOf(pop, chosen)));
+  };
+  showIdentity();
+
+  const el = h(
+    'article',
+    { class: 'card pop-card', id, 'data-call-id': pop.callId, 'aria-labelledby': `${id}-title` },
+    h(
+      'div',
+      { class: 'pop-bar' },
+      h('div', { class: 'pop-actions' }, answer, decline),
+      h(
+        'div',
+        { class: 'pop-ring' },
+        h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }),
+        h('span', null, 'Incoming call · ', queueLabel(pop.queue)),
+        h('span', { class: 'ring-countdown' }, 'rings for ', timer({ until: pop.offerExpiresAt, label: 'Offer expires in' })),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'pop-body' },
+      h(
+        'div',
+        { class: 'pop-main' },
+        title,
+        account,
+        matches.length > 1 ? pickList(pop, matches, username, id, showIdentity) : null,
+        callFacts(pop, { liveWait: true }),
+      ),
+      h('div', { class: 'pop-side' }, openCasesBlock(openCasesOf(pop)), ivrPathBlock(pop)),
+    ),
+  );
+
+  return {
+    el,
+    answer,
+    setBusy(busy: boolean): void {
+      answer.disabled = busy;
+      decline.disabled = busy;
+      el.classList.toggle('is-busy', busy);
+    },
+  };
+}
+
+/** Several contacts share the number: the agent's pick becomes the case's contact. */
+function pickList(pop: ScreenPop, matches: CallerMatch[], username: string, id: string, onPick: () => void): HTMLElement {
+  const picked = pickedContactId(pop, username);
+  return h(
+    'fieldset',
+    { class: 'pick-list' },
+    h('legend', null, `${matches.length} contacts have this number. Who is calling?`),
+    matches.map((m) =>
+      h(
+        'label',
+        { class: 'pick' },
+        h('input', {
+          type: 'radio',
+          name: `${id}-contact`,
+          value: String(m.contact.id),
+          checked: picked === m.contact.id,
+          onchange: () => {
+            chooseContact(pop, username, `${m.contact.id}`);
+            onPick();
+          },
+        }),
+        h('span', { class: 'pick-name' }, fullName(m.contact)),
+        h('span', { class: 'muted' }, m.account ? ` · ${m.account.name}` : ' · no account'),
+        m.contact.email ? h('span', { class: 'muted pick-email' }, m.contact.email) : null,
+      ),
+    ),
+  );
+}
