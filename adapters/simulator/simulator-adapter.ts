@@ -177,6 +177,13 @@ export class SimulatorAdapter implements PbxAdapter {
     this.emit({ type: 'agent.answered', callId: leg.callId, legId });
   }
 
+  /** The agent's virtual phone rejects the call (busy, do-not-disturb). */
+  async rejectAgentLeg(legId: string): Promise<void> {
+    const leg = this.legs.get(legId);
+    if (!leg || leg.phase !== 'ringing') throw new AdapterError('CALL_GONE', `no ringing agent leg ${legId}`, { adapterId: this.id });
+    this.endLeg(leg, 'busy');
+  }
+
   async cancelAgentLeg(legId: string): Promise<void> {
     const leg = this.legs.get(legId);
     if (!leg || leg.phase === 'ended') return;
