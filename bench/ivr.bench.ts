@@ -1,0 +1,77 @@
+/**
+ * IVR sessions: 10,000 concurrent calls in the default menu in one process, each
+ * with its menu prompt "playing" on a null PBX; memory per session and key events
+ * per second. Baseline, same run: a bare XState actor with two states and one event.
+ */
+import { createActor, createMachine, fromPromise } from 'xstate';
+import type { CallControl, PlaybackResult } from '../adapters/adapter.js';
+import { createMenuMachine } from '../ivr/menu-machine.js';
+import { defaultMenu } from '../ivr/menu-spec.js';
+import { bindMachine, startIvrSession, type IvrSession } from '../ivr/session.js';
+import { gc, type Bench } from './harness.js';
+
+const SESSIONS = 10_000;
+
+/** A PBX that answers at once and plays each prompt until it is aborted. */
+const nullPbx: CallControl = {
+  answer: async () => {},
+  play: (_callId, _prompt, signal) =>
+    new Promise<PlaybackResult>((resolve) => signal.addEventListener('abort', () => resolve({ completed: false }), { once: true })),
+  hold: async () => {},
+  ringAgent: async () => ({ legId: 'x' }),
+  cancelAgentLeg: async () => {},
+  bridge: async () => {},
+  hangup: async () => {},
+};
+
+const heap = (): number => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export const ivrBench: Bench = {
+  name: 'ivr',
+  async run() {
+    // Baseline: bare actors.
+    const toggle = createMachine({ initial: 'a', states: { a: { on: { T: 'b' } }, b: { on: { T: 'a' } } } });
+    let h0 = heap();
+    const bare = Array.from({ length: SESSIONS }, () => createActor(toggle).start());
+    const bareBytes = (heap() - h0) / SESSIONS;
+    let t0 = process.hrtime.bigint();
+    for (let round = 0; round < 3; round++) for (const a of bare) a.send({ type: 'T' });
+    const bareRate = (3 * SESSIONS) / (Number(process.hrtime.bigint() - t0) / 1e9);
+    for (const a of bare) a.stop();
+
+    // The IVR: sessions waiting in the menu prompt.
+    const machine = bindMachine(createMenuMachine(defaultMenu()), nullPbx).provide({
+      actors: { answer: fromPromise<void, { callId: string }>(async () => {}) },
+    });
+    h0 = heap();
+    const sessions: IvrSession[] = [];
+    for (let i = 0; i < SESSIONS; i++) sessions.push(startIvrSession(machine, `c${i}`, () => {}));
+    await tick();
+    const ivrBytes = (heap() - h0) / SESSIONS;
+    // Three invalid keys per session (each aborts the playing prompt and starts another),
+    // the third routing to the fallback queue: 30,000 key events.
+    t0 = process.hrtime.bigint();
+    for (let round = 0; round < 3; round++) {
+      for (const s of sessions) s.dtmf('9');
+      await tick();
+    }
+    const ivrRate = (3 * SESSIONS) / (Number(process.hrtime.bigint() - t0) / 1e9);
+    const routed = sessions.filter((s) => JSON.stringify(s.state()).includes('routedToFallback')).length;
+    if (routed !== SESSIONS) throw new Error(`only ${routed} of ${SESSIONS} sessions reached the fallback queue`);
+
+    return {
+      title: `IVR: ${SESSIONS.toLocaleString('en')} concurrent sessions in the default menu`,
+      command: 'npm run bench -- ivr',
+      baselineDescription: 'a bare XState actor (two states, one event)',
+      figures: [
+        { name: 'heap per session', value: ivrBytes / 1024, baseline: bareBytes / 1024, unit: 'KiB', better: 'lower' },
+        { name: 'key events per second', value: ivrRate, baseline: bareRate, unit: '/s', better: 'higher' },
+      ],
+      notes: ['Each key event aborts the playing prompt (its AbortSignal), records the path step and invokes the next prompt.'],
+    };
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * `npm run bench [-- NAME...]`: runs the benches, prints each figure with its
+ * ratio to the baseline measured in the same run, and writes docs/benchmarks.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ivrBench } from './ivr.bench.js';
+import { lookupBench } from './lookup.bench.js';
+import { machine, ratio, type Bench, type BenchResult } from './harness.js';
+
+const ALL: Bench[] = [lookupBench, ivrBench];
+
+const fmt = (n: number): string => (n >= 1000 ? Math.round(n).toLocaleString('en') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+function markdown(results: BenchResult[], when: string): string {
+  const out = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench`. Every figure is measured beside a baseline in the same run, because',
+    'the machine is shared and noisy: compare the ratios, not the absolute numbers, across runs.',
+    '',
+    `- Machine: ${machine()}`,
+    `- Date: ${when}`,
+    '',
+  ];
+  for (const r of results) {
+    out.push(`## ${r.title}`, '', `Command: \`${r.command}\`. Baseline: ${r.baselineDescription}.`, '');
+    out.push('| figure | value | baseline | ratio |', '| --- | --- | --- | --- |');
+    for (const f of r.figures) {
+      out.push(`| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline === undefined ? '' : `${fmt(f.baseline)} ${f.unit}`} | ${ratio(f)} |`);
+    }
+    if (r.notes?.length) out.push('', ...r.notes.map((n) => `- ${n}`));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const benches = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
+  if (benches.length === 0) throw new Error(`no bench named ${wanted.join(', ')}; have ${ALL.map((b) => b.name).join(', ')}`);
+  console.log(`machine: ${machine()}`);
+  const results: BenchResult[] = [];
+  for (const b of benches) {
+    const r = await b.run();
+    results.push(r);
+    console.log(`\n${r.title}\n  baseline: ${r.baselineDescription}`);
+    for (const f of r.figures) {
+      console.log(`  ${f.name.padEnd(24)} ${fmt(f.value).padStart(10)} ${f.unit.padEnd(4)} baseline ${f.baseline === undefined ? '-' : fmt(f.baseline)} ${ratio(f)}`);
+    }
+  }
+  if (wanted.length === 0) {
+    const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+    writeFileSync(file, markdown(results, new Date().toISOString().slice(0, 10)));
+    console.log(`\nwrote ${file}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
