@@ -5,7 +5,7 @@
  */
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, connectAgent, login, nextEvent, recordEvents, request, type AgentClient } from './helpers/clients.js';
+import { acceptCall, api, connectAgent, login, nextEvent, recordEvents, request, type AgentClient } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let srv: TestServer | null = null;
@@ -66,9 +66,7 @@ describe('offers and reconnects', () => {
     const pop = nextEvent(alice.socket, 'call.offered');
     const callId = await callAndPress('+14155550123', '1');
     await pop;
-    const connected = nextEvent(alice.socket, 'call.connected');
-    await request(alice.socket, 'call.accept', { callId });
-    await connected;
+    await acceptCall(alice.socket, callId);
     alice.socket.disconnect();
     let again = await connectAgent(srv.url, alice.token);
     sockets.push(again.socket);
@@ -127,9 +125,7 @@ describe('offers and reconnects', () => {
     const pop = nextEvent(alice.socket, 'call.offered');
     await request(alice.socket, 'agent.state.set', { state: 'available' });
     expect((await pop).callId).toBe(callId);
-    const connected = nextEvent(alice.socket, 'call.connected');
-    await request(alice.socket, 'call.accept', { callId });
-    await connected;
+    await acceptCall(alice.socket, callId);
     const types = sim.transcript(callId).entries.map((e) => e.type);
     expect(types.indexOf('call.connected')).toBeGreaterThan(types.lastIndexOf('prompt.started'));
   });
@@ -140,9 +136,7 @@ describe('offers and reconnects', () => {
     const pop = nextEvent(alice.socket, 'call.offered');
     const callId = await callAndPress('+14155550123', '1');
     await pop;
-    const connected = nextEvent(alice.socket, 'call.connected');
-    await request(alice.socket, 'call.accept', { callId });
-    await connected;
+    await acceptCall(alice.socket, callId);
     const ended = nextEvent(alice.socket, 'call.ended');
     expect(await request(alice.socket, 'call.hangup', { callId })).toEqual({ ok: true });
     expect(await ended).toMatchObject({ callId, reason: 'agent-hangup' });

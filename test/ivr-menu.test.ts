@@ -24,10 +24,28 @@ interface Harness {
   finished: () => Array<{ completed: boolean }>;
 }
 
-async function startCall(): Promise<Harness> {
+/**
+ * Starts a call in the default menu. With `slowAnswer` the PBX takes a second to
+ * answer (honouring the actor's AbortSignal like a real adapter call) and the
+ * harness returns before it does, so a test can hang up during `answering`.
+ */
+async function startCall(opts: { slowAnswer?: boolean } = {}): Promise<Harness> {
   const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: CPS });
   await sim.connect();
-  const machine = bindMachine(createMenuMachine(defaultMenu({ noInputTimeoutMs: NO_INPUT_MS })), sim);
+  let machine = bindMachine(createMenuMachine(defaultMenu({ noInputTimeoutMs: NO_INPUT_MS })), sim);
+  if (opts.slowAnswer) {
+    machine = machine.provide({
+      actors: {
+        answer: fromPromise<void, { callId: string }>(
+          ({ signal }) =>
+            new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, 1_000);
+              signal.addEventListener('abort', () => clearTimeout(t));
+            }),
+        ),
+      },
+    });
+  }
   let outcome: MenuOutput | null = null;
   let session: IvrSession | null = null;
   sim.onEvent((e) => {
@@ -39,7 +57,7 @@ async function startCall(): Promise<Harness> {
   session = startIvrSession(machine, callId, (out) => {
     outcome = out;
   });
-  await vi.advanceTimersByTimeAsync(0);
+  if (!opts.slowAnswer) await vi.advanceTimersByTimeAsync(0);
   return {
     sim,
     callId,
@@ -178,7 +196,7 @@ describe('default IVR menu', () => {
   ];
   for (const [name, reach, subState] of moments) {
     it(`a hangup during ${name} ends the session cleanly`, async () => {
-      const h = name === 'answering' ? await startCallNoFlush() : await startCall();
+      const h = await startCall({ slowAnswer: name === 'answering' });
       await reach(h);
       expect(JSON.stringify(h.session.state())).toContain(subState);
       h.sim.callerHangup(h.callId);
@@ -200,39 +218,3 @@ describe('default IVR menu', () => {
     expect(h.outcome()).toBe(first);
   });
 });
-
-/**
- * Like startCall, but the PBX takes a second to answer, so the hangup lands in
- * `answering`. The slow answer honours the actor's AbortSignal like a real adapter call.
- */
-async function startCallNoFlush(): Promise<Harness> {
-  const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: CPS });
-  await sim.connect();
-  const machine = bindMachine(createMenuMachine(defaultMenu({ noInputTimeoutMs: NO_INPUT_MS })), sim).provide({
-    actors: {
-      answer: fromPromise<void, { callId: string }>(
-        ({ signal }) =>
-          new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, 1_000);
-            signal.addEventListener('abort', () => clearTimeout(t));
-          }),
-      ),
-    },
-  });
-  let outcome: MenuOutput | null = null;
-  const callId = sim.startCall('+14155550123', '+18005550100');
-  const session = startIvrSession(machine, callId, (out) => {
-    outcome = out;
-  });
-  sim.onEvent((e) => {
-    if (e.callId === callId && e.type === 'call.ended') session.hangup();
-  });
-  return {
-    sim,
-    callId,
-    session,
-    outcome: () => outcome,
-    prompts: () => sim.transcript(callId).promptTexts(),
-    finished: () => [],
-  };
-}

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADA_E164 } from '../connector/store/seed.js';
-import { api, connectAgent, login, nextEvent, request } from './helpers/clients.js';
+import { acceptCall, api, connectAgent, login, nextEvent, request } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let srv: TestServer;
@@ -125,9 +125,7 @@ describe('POST /api/cases', () => {
     const { callId } = (await api(srv.url, 'POST', '/api/simulator/calls', { body: { from: '+13125550199', to: '+18005550100' } })).body;
     await api(srv.url, 'POST', `/api/simulator/calls/${callId}/digits`, { body: { digits: '1' } });
     expect((await pop).lookup).toEqual({ outcome: 'none', reason: 'not-found' });
-    const connected = nextEvent(alice.socket, 'call.connected');
-    await request(alice.socket, 'call.accept', { callId });
-    await connected;
+    await acceptCall(alice.socket, callId);
     // Logged during the call: allowed, talk time not known yet.
     const r = await api(srv.url, 'POST', '/api/cases', {
       token,

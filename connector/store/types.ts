@@ -41,28 +41,15 @@ export interface CaseRecord {
   createdAt: string;
 }
 
-/** What a case is created from, after validation and after the call's fields were merged in. */
-export interface NewCase {
-  subject: string;
-  type: CaseType;
-  priority: CasePriority;
-  status: CaseStatus;
-  origin: CaseOrigin;
-  description: string;
-  disposition: Disposition | null;
-  contactId: number | null;
+/**
+ * What a case is created from, after validation and after the call's fields were
+ * merged in: a record without what the store assigns (number, time, the account,
+ * which follows the contact), plus an optional contact to create with it.
+ */
+export type NewCase = Omit<CaseRecord, 'number' | 'createdAt' | 'accountId'> & {
   /** Create this contact in the same transaction and attach it (unknown caller). */
   newContact: NewContact | null;
-  callId: string | null;
-  ani: string | null;
-  aniE164: string | null;
-  dnis: string | null;
-  queue: string | null;
-  ivrPath: IvrStep[];
-  waitSeconds: number | null;
-  talkSeconds: number | null;
-  agent: string;
-}
+};
 
 export interface NewContact {
   firstName: string;

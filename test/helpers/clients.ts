@@ -81,3 +81,11 @@ export function recordEvents(socket: AgentClient, names: Array<keyof ServerToCli
   for (const name of names) socket.on(name, ((payload: unknown) => seen.push({ event: name, payload })) as never);
   return seen;
 }
+
+/** Accepts an offered call and waits until it is connected. */
+export async function acceptCall(socket: AgentClient, callId: string): Promise<void> {
+  const connected = nextEvent(socket, 'call.connected');
+  const r = await request(socket, 'call.accept', { callId });
+  if (!r.ok) throw new Error(`accept failed: ${r.error.code}`);
+  await connected;
+}
