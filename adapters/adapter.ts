@@ -71,10 +71,28 @@ export interface RemoteAnswer {
   answerAgentLeg(legId: string): Promise<void>;
 }
 
+/** Optional: a blind transfer of the caller to an outside number (the IVR's transfer node). */
+export interface BlindTransfer {
+  /**
+   * Sends the caller to `to` (E.164) and lets go of the call. MUST resolve once the
+   * PBX took the transfer; the call then ends for Switchboard with reason `transferred`.
+   */
+  transfer(callId: string, to: string): Promise<void>;
+}
+
+/** Optional: recording the caller (the IVR's voicemail node). */
+export interface Recorder {
+  /**
+   * Records until the caller presses `#`, hangs up, `maxSeconds` pass, or `signal`
+   * aborts; resolves with a PBX reference to the recording (null when nothing was kept).
+   */
+  record(callId: string, opts: { maxSeconds: number }, signal: AbortSignal): Promise<{ recording: string | null }>;
+}
+
 export type PbxEventListener = (event: PbxEvent) => void;
 export type StateListener = (health: AdapterHealth) => void;
 
-export interface PbxAdapter extends CallControl, Partial<RemoteAnswer> {
+export interface PbxAdapter extends CallControl, Partial<RemoteAnswer>, Partial<BlindTransfer>, Partial<Recorder> {
   readonly id: string;
   readonly kind: string;
   /** Connects to the PBX. MUST NOT reject on a network failure: it reports `disconnected` and retries. */

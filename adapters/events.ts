@@ -11,6 +11,8 @@ export type EndReason =
   | 'system-hangup'
   | 'no-answer'
   | 'busy'
+  /** The caller was handed to another number (blind transfer). */
+  | 'transferred'
   | 'failed';
 
 interface Base {

@@ -12,16 +12,16 @@ import { Server as IoServer } from 'socket.io';
 import type { PbxAdapter } from '../adapters/adapter.js';
 import { simulatorRoutes } from '../adapters/simulator/http.js';
 import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
-import { createMenuMachine } from '../ivr/menu-machine.js';
-import { defaultMenu } from '../ivr/menu-spec.js';
 import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
 import { CallCenter } from './calls/call-center.js';
 import { Dispatcher } from './calls/dispatcher.js';
 import { SqliteCallStore } from './calls/sqlite-call-store.js';
 import { CaseService } from './cases/case-service.js';
+import { ivrCaseOpener } from './cases/ivr-cases.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './errors.js';
+import { createFlows, type Flows } from './flows.js';
 import { authRoutes } from './http/auth-routes.js';
 import { caseRoutes } from './http/case-routes.js';
 import { errorHandler, notFound } from './http/error-handler.js';
@@ -46,6 +46,7 @@ export interface Switchboard {
   readonly adapters: readonly PbxAdapter[];
   readonly simulators: readonly SimulatorAdapter[];
   readonly http: HttpServer;
+  readonly flows: Flows;
   /** Starts listening on the configured host and port; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, disconnects adapters and sockets, closes the store. */
@@ -86,6 +87,13 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   const sessions = new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
   sessions.purgeExpired();
   const metrics = new Metrics();
+  const accountByNumber = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM accounts WHERE account_number = ?');
+  const flows: Flows = createFlows(config, {
+    root: projectRoot(),
+    log,
+    accountExists: (n) => accountByNumber.get(n) !== undefined || accountByNumber.get(`ACC-${n}`) !== undefined,
+  });
+  if (config.ivr.watch) flows.registry.watch();
   const presence = new PresenceBoard(config.agents);
   let callCenter: CallCenter | null = null;
   const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter });
@@ -97,7 +105,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
     dispatcher,
     notifier: agentsNs,
     calls: new SqliteCallStore(db),
-    menu: createMenuMachine(defaultMenu(config.ivr)),
+    flowFor: (dnis) => flows.flowFor(dnis),
+    openIvrCase: ivrCaseOpener({ cases, queues: config.queues, log }),
     fallbackQueue: config.ivr.fallbackQueue,
     lookup: (ani) => ({
       aniE164: normalizePhone(ani, region).e164,
@@ -158,8 +167,10 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
       log.info({ url }, 'switchboard listening');
       return url;
     },
+    flows,
     async close() {
       clearInterval(sweeper);
+      flows.registry.close();
       callCenter?.close();
       await Promise.all(adapters.map((a) => a.disconnect().catch(() => {})));
       await new Promise<void>((resolve) => {

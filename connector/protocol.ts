@@ -30,13 +30,31 @@ export interface IvrStep {
   /** Node of the flow, e.g. `main-menu`. */
   node: string;
   /** What happened there. */
-  event: 'entered' | 'key' | 'no-input' | 'invalid' | 'routed' | 'hangup';
-  /** The key pressed, for `key` and `invalid`. */
+  event:
+    | 'entered'
+    | 'key'
+    | 'no-input'
+    | 'invalid'
+    | 'gathered'
+    | 'branched'
+    | 'language'
+    | 'routed'
+    | 'callback'
+    | 'voicemail'
+    | 'transferred'
+    | 'hangup';
+  /** The key pressed, for `key` and `invalid` (never for a sensitive gather). */
   key?: string;
   /** ISO time. */
   at: string;
-  /** For `routed`: the queue chosen. */
+  /** For `routed`, `callback` and `voicemail`: the queue. */
   queue?: string;
+  /** For `gathered`: the attribute set. */
+  attribute?: string;
+  /** For `gathered`: the value, masked (`••••`) when the gather is sensitive; for `language`: the language; for `branched`: the next node. */
+  value?: string;
+  /** For `transferred`: the number. */
+  to?: string;
 }
 
 export interface ContactSummary {
@@ -92,6 +110,10 @@ export interface ScreenPop {
   callerName: string | null;
   lookup: LookupResult;
   ivrPath: IvrStep[];
+  /** What the IVR learned (gathered digits, language...); sensitive values arrive masked. */
+  ivrAttributes: Record<string, string | number | boolean | null>;
+  /** The caller's language in the IVR, e.g. `en` or `ja`. */
+  language: string | null;
   queue: string;
   /** Case type suggested by the queue the caller chose. */
   suggestedCaseType: CaseType;

@@ -1,57 +1,77 @@
 /**
- * Runs the IVR for one call: an XState actor per call, with the machine's named
- * actors bound to a PBX adapter. The bound machine is built once per adapter and
- * shared by every call on it (an idle actor costs a few KiB).
+ * Runs the IVR for one call: an XState actor per call, with the flow's named
+ * actors bound to a PBX adapter. A bound machine is built once per (flow
+ * version, adapter) and shared by every call on it.
  */
 import { createActor, fromPromise, type Actor } from 'xstate';
-import type { CallControl, PlaybackResult, Prompt } from '../adapters/adapter.js';
+import type { PbxAdapter, PlaybackResult, Prompt } from '../adapters/adapter.js';
+import { AdapterError } from '../adapters/errors.js';
 import type { IvrStep } from '../connector/protocol.js';
-import type { MenuMachine, MenuOutput } from './menu-machine.js';
+import type { FlowMachine } from './flow/compile.js';
+import type { FlowInput, FlowOutput } from './flow/context.js';
 
-export function bindMachine(machine: MenuMachine, pbx: CallControl): MenuMachine {
+type Pbx = Pick<PbxAdapter, 'id' | 'answer' | 'play' | 'hangup' | 'transfer' | 'record'>;
+
+export function bindFlow(machine: FlowMachine, pbx: Pbx): FlowMachine {
   return machine.provide({
     actors: {
       answer: fromPromise<void, { callId: string }>(({ input }) => pbx.answer(input.callId)),
-      play: fromPromise<PlaybackResult, { callId: string; prompt: Prompt }>(({ input, signal }) =>
-        pbx.play(input.callId, input.prompt, signal),
+      play: fromPromise<PlaybackResult, { callId: string; prompt: Prompt }>(({ input, signal }) => pbx.play(input.callId, input.prompt, signal)),
+      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number }>(async ({ input, signal }) =>
+        // A PBX that cannot record still takes the callback: the case is opened without a recording.
+        pbx.record ? pbx.record(input.callId, { maxSeconds: input.maxSeconds }, signal) : { recording: null },
       ),
+      transfer: fromPromise<void, { callId: string; to: string }>(async ({ input }) => {
+        if (!pbx.transfer) throw new AdapterError('PBX_REJECTED', 'this PBX adapter cannot transfer', { adapterId: pbx.id });
+        await pbx.transfer(input.callId, input.to);
+      }),
+      hangup: fromPromise<void, { callId: string }>(({ input }) => pbx.hangup(input.callId)),
     },
   });
 }
 
 export interface IvrSession {
   readonly callId: string;
+  /** The flow version this call runs on, to the end of the call. */
+  readonly version: string;
   dtmf(digit: string): void;
   hangup(): void;
-  /** The path so far (for a pop of a call still in the IVR, and for tests). */
+  /** The path so far (sensitive values masked). */
   path(): IvrStep[];
-  /** Current state value, for diagnostics. */
+  /** Current state value, for diagnostics and tests. */
   state(): unknown;
 }
 
 /**
- * Starts the IVR for a call. `onDone` is called exactly once, with the outcome.
- * An unexpected error inside the machine is reported as a `failed` outcome, so
- * the connector can still route the caller to a human.
+ * Starts the IVR for a call. `onDone` is called exactly once, with the outcome;
+ * an error inside the machine is reported as a `failed` outcome, so the connector
+ * can still route the caller to a human.
  */
-export function startIvrSession(machine: MenuMachine, callId: string, onDone: (out: MenuOutput) => void): IvrSession {
-  const actor: Actor<MenuMachine> = createActor(machine, { input: { callId } });
+export function startIvrSession(
+  machine: FlowMachine,
+  version: string,
+  input: FlowInput,
+  onDone: (out: FlowOutput) => void,
+): IvrSession {
+  const actor: Actor<FlowMachine> = createActor(machine, { input });
   let done = false;
-  const finish = (out: MenuOutput): void => {
+  const finish = (out: FlowOutput): void => {
     if (done) return;
     done = true;
     onDone(out);
   };
+  const failed = (error: unknown): FlowOutput => {
+    const ctx = actor.getSnapshot().context;
+    return { outcome: 'failed', error, path: ctx.path, attributes: {}, language: ctx.language };
+  };
   actor.subscribe({
-    complete: () => {
-      const out = actor.getSnapshot().output;
-      finish(out ?? { outcome: 'failed', path: actor.getSnapshot().context.path, error: new Error('no output') });
-    },
-    error: (error) => finish({ outcome: 'failed', path: actor.getSnapshot().context.path, error }),
+    complete: () => finish(actor.getSnapshot().output ?? failed(new Error('no output'))),
+    error: (error) => finish(failed(error)),
   });
   actor.start();
   return {
-    callId,
+    callId: input.callId,
+    version,
     dtmf: (digit) => actor.send({ type: 'DTMF', digit }),
     hangup: () => actor.send({ type: 'HANGUP' }),
     path: () => actor.getSnapshot().context.path,

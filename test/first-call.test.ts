@@ -54,11 +54,15 @@ describe('the first call, end to end', () => {
     expect(pop.lookup.openCases.length).toBeGreaterThan(0);
     expect(pop.lookup.openCases.length).toBeLessThanOrEqual(5);
     expect(pop.lookup.openCases.every((c) => c.status !== 'closed')).toBe(true);
-    expect(pop.ivrPath.map((s) => [s.event, s.key ?? s.queue ?? null])).toEqual([
-      ['entered', null],
-      ['key', '1'],
-      ['routed', 'support'],
+    expect(pop.ivrPath.map((s) => [s.node, s.event, s.key ?? s.queue ?? null])).toEqual([
+      ['welcome', 'entered', null],
+      ['main-menu', 'entered', null],
+      ['main-menu', 'key', '1'],
+      ['support', 'entered', null],
+      ['support', 'routed', 'support'],
     ]);
+    expect(pop.language).toBe('en');
+    expect(pop.ivrAttributes).toMatchObject({ 'caller.match': 'one', 'account.vip': true });
     expect(pop.waitedSeconds).toBeGreaterThanOrEqual(0);
     expect(Date.parse(pop.offerExpiresAt)).toBeGreaterThan(Date.parse(pop.offeredAt));
 

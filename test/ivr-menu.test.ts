@@ -5,9 +5,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fromPromise } from 'xstate';
 import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
-import { createMenuMachine, type MenuOutput } from '../ivr/menu-machine.js';
-import { defaultMenu } from '../ivr/menu-spec.js';
-import { bindMachine, startIvrSession, type IvrSession } from '../ivr/session.js';
+import { readFileSync } from 'node:fs';
+import type { FlowOutput as MenuOutput } from '../ivr/flow/context.js';
+import { compileFlowText } from '../ivr/flow/registry.js';
+import { bindFlow, startIvrSession, type IvrSession } from '../ivr/session.js';
+
+const compiled = compileFlowText(readFileSync(new URL('../ivr/flows/main.yaml', import.meta.url), 'utf8'));
+if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+const MAIN = compiled.flow;
 
 // 20 characters a second: welcome 1.1 s, menu 2.15 s, invalid 1.35 s.
 const CPS = 20;
@@ -32,7 +37,7 @@ interface Harness {
 async function startCall(opts: { slowAnswer?: boolean } = {}): Promise<Harness> {
   const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: CPS });
   await sim.connect();
-  let machine = bindMachine(createMenuMachine(defaultMenu({ noInputTimeoutMs: NO_INPUT_MS })), sim);
+  let machine = bindFlow(MAIN.machine, sim);
   if (opts.slowAnswer) {
     machine = machine.provide({
       actors: {
@@ -54,7 +59,7 @@ async function startCall(opts: { slowAnswer?: boolean } = {}): Promise<Harness> 
     if (e.type === 'call.ended') session.hangup();
   });
   const callId = sim.startCall('+14155550123', '+18005550100');
-  session = startIvrSession(machine, callId, (out) => {
+  session = startIvrSession(machine, MAIN.version, { callId }, (out) => {
     outcome = out;
   });
   if (!opts.slowAnswer) await vi.advanceTimersByTimeAsync(0);
@@ -71,7 +76,7 @@ async function startCall(opts: { slowAnswer?: boolean } = {}): Promise<Harness> 
   };
 }
 
-describe('default IVR menu', () => {
+describe('the default flow (ivr/flows/main.yaml)', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -94,11 +99,13 @@ describe('default IVR menu', () => {
     h.sim.sendDigits(h.callId, '1');
     await vi.advanceTimersByTimeAsync(0);
     const out = h.outcome();
-    expect(out).toMatchObject({ outcome: 'routed', queue: 'support' });
+    expect(out).toMatchObject({ outcome: 'queue', queue: 'support' });
     expect(out?.path.map((s) => [s.node, s.event, s.key ?? s.queue ?? null])).toEqual([
+      ['welcome', 'entered', null],
       ['main-menu', 'entered', null],
       ['main-menu', 'key', '1'],
-      ['main-menu', 'routed', 'support'],
+      ['support', 'entered', null],
+      ['support', 'routed', 'support'],
     ]);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -108,7 +115,7 @@ describe('default IVR menu', () => {
     await vi.advanceTimersByTimeAsync(WELCOME_MS + MENU_MS);
     h.sim.sendDigits(h.callId, '2');
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'billing' });
+    expect(h.outcome()).toMatchObject({ outcome: 'queue', queue: 'billing' });
   });
 
   it('a key pressed during a prompt counts and stops the prompt', async () => {
@@ -116,7 +123,7 @@ describe('default IVR menu', () => {
     await vi.advanceTimersByTimeAsync(WELCOME_MS + 500); // halfway through the menu prompt
     h.sim.sendDigits(h.callId, '2');
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'billing' });
+    expect(h.outcome()).toMatchObject({ outcome: 'queue', queue: 'billing' });
     expect(h.finished()).toEqual([{ completed: true }, { completed: false }]);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -126,7 +133,7 @@ describe('default IVR menu', () => {
     await vi.advanceTimersByTimeAsync(300);
     h.sim.sendDigits(h.callId, '1');
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'support' });
+    expect(h.outcome()).toMatchObject({ outcome: 'queue', queue: 'support' });
     expect(h.prompts()).toEqual(['Thank you for calling.']);
     expect(h.finished()).toEqual([{ completed: false }]);
   });
@@ -153,7 +160,7 @@ describe('default IVR menu', () => {
     // A valid key during the "not valid" prompt still counts.
     h.sim.sendDigits(h.callId, '1');
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'support' });
+    expect(h.outcome()).toMatchObject({ outcome: 'queue', queue: 'support' });
   });
 
   it('three failures of any kind send the caller to the general queue', async () => {
@@ -165,15 +172,16 @@ describe('default IVR menu', () => {
     h.sim.sendDigits(h.callId, '*'); // failure 3, during the reprompt
     await vi.advanceTimersByTimeAsync(0);
     const out = h.outcome();
-    expect(out).toMatchObject({ outcome: 'routed', queue: 'general' });
-    expect(out?.path.map((s) => s.event)).toEqual(['entered', 'invalid', 'no-input', 'invalid', 'routed']);
+    expect(out).toMatchObject({ outcome: 'queue', queue: 'general' });
+    expect(out?.path.map((s) => s.event)).toEqual(['entered', 'entered', 'invalid', 'no-input', 'invalid', 'entered', 'routed']);
+    expect(out?.path.at(-1)).toMatchObject({ node: 'general', queue: 'general' });
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('three silent timeouts send the caller to the general queue', async () => {
     const h = await startCall();
     await vi.advanceTimersByTimeAsync(WELCOME_MS + 3 * (MENU_MS + NO_INPUT_MS));
-    expect(h.outcome()).toMatchObject({ outcome: 'routed', queue: 'general' });
+    expect(h.outcome()).toMatchObject({ outcome: 'queue', queue: 'general' });
     expect(h.prompts().filter((p) => p.startsWith('For support'))).toHaveLength(3);
   });
 
@@ -201,7 +209,7 @@ describe('default IVR menu', () => {
       expect(JSON.stringify(h.session.state())).toContain(subState);
       h.sim.callerHangup(h.callId);
       await vi.advanceTimersByTimeAsync(0);
-      expect(h.outcome()).toMatchObject({ outcome: 'hangup' });
+      expect(h.outcome()).toMatchObject({ outcome: 'caller-hangup' });
       expect(h.session.path().at(-1)).toMatchObject({ event: 'hangup' });
       expect(vi.getTimerCount()).toBe(0);
     });

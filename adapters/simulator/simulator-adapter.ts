@@ -32,6 +32,8 @@ interface SimCall {
   /** Active playback timers, aborted on hangup. */
   media: Set<AbortController>;
   legs: Set<string>;
+  /** A recording in progress stops on `#`. */
+  onDigit: ((digit: string) => void) | null;
 }
 
 interface SimLeg {
@@ -88,7 +90,7 @@ export class SimulatorAdapter implements PbxAdapter {
       throw new AdapterError('PBX_UNAVAILABLE', 'the simulator is not running', { adapterId: this.id });
     }
     const id = randomUUID();
-    const call: SimCall = { id, ani: from, dnis: to, phase: 'ringing', transcript: new CallTranscript(), media: new Set(), legs: new Set() };
+    const call: SimCall = { id, ani: from, dnis: to, phase: 'ringing', transcript: new CallTranscript(), media: new Set(), legs: new Set(), onDigit: null };
     this.calls.set(id, call);
     call.transcript.push({ type: 'call.ringing', from, to });
     this.emit({ type: 'call.started', callId: id, ani: from, callerName: null, dnis: to });
@@ -103,7 +105,10 @@ export class SimulatorAdapter implements PbxAdapter {
       throw new AdapterError('INVALID_REQUEST', `not DTMF digits: ${JSON.stringify(bad.join('') || digits)}`, { adapterId: this.id });
     }
     call.transcript.push({ type: 'digits.received', digits });
-    for (const digit of digits) this.emit({ type: 'call.dtmf', callId, digit, durationMs: 100 });
+    for (const digit of digits) {
+      call.onDigit?.(digit);
+      this.emit({ type: 'call.dtmf', callId, digit, durationMs: 100 });
+    }
   }
 
   /** The caller hangs up. */
@@ -157,6 +162,30 @@ export class SimulatorAdapter implements PbxAdapter {
     void this.runMedia(call, Number.POSITIVE_INFINITY, signal).then(() => {
       if (call.phase !== 'ended') call.transcript.push({ type: 'hold.stopped' });
     });
+  }
+
+  async transfer(callId: string, to: string): Promise<void> {
+    const call = this.liveCall(callId);
+    call.transcript.push({ type: 'call.transferred', to });
+    this.endCall(call, 'transferred');
+  }
+
+  /** Records until `#`, `maxSeconds`, the caller hanging up, or `signal`. */
+  async record(callId: string, opts: { maxSeconds: number }, signal: AbortSignal): Promise<{ recording: string | null }> {
+    const call = this.liveCall(callId);
+    const recording = `sim-recording-${randomUUID()}`;
+    call.transcript.push({ type: 'recording.started', recording });
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.onDigit = (d) => {
+      if (d === '#') stop.abort();
+    };
+    await this.runMedia(call, opts.maxSeconds * 1000, stop.signal);
+    signal.removeEventListener('abort', onAbort);
+    call.onDigit = null;
+    if (call.phase !== 'ended') call.transcript.push({ type: 'recording.stopped', recording });
+    return { recording };
   }
 
   async ringAgent(callId: string, endpoint: string): Promise<{ legId: string }> {

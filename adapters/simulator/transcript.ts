@@ -13,6 +13,9 @@ export type TranscriptEntry = { at: string } & (
   | { type: 'hold.stopped' }
   | { type: 'digits.received'; digits: string }
   | { type: 'call.connected'; agent: string }
+  | { type: 'call.transferred'; to: string }
+  | { type: 'recording.started'; recording: string }
+  | { type: 'recording.stopped'; recording: string }
   | { type: 'call.ended'; reason: EndReason }
 );
 

@@ -4,12 +4,12 @@
  * agents ask for (accept, decline, hang up, change state).
  */
 import type { Logger } from 'pino';
-import type { PbxAdapter, Prompt } from '../../adapters/adapter.js';
-import { isCallGone } from '../../adapters/errors.js';
+import type { PbxAdapter } from '../../adapters/adapter.js';
 import type { EndReason, PbxEvent } from '../../adapters/events.js';
-import type { MenuMachine, MenuOutput } from '../../ivr/menu-machine.js';
-import { HOLD_PROMPT } from '../../ivr/menu-spec.js';
-import { bindMachine, startIvrSession } from '../../ivr/session.js';
+import type { FlowMachine } from '../../ivr/flow/compile.js';
+import type { FlowOutput } from '../../ivr/flow/context.js';
+import type { CompiledFlow } from '../../ivr/flow/registry.js';
+import { bindFlow, startIvrSession } from '../../ivr/session.js';
 import type { PresenceBoard } from '../agents/presence.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -17,6 +17,8 @@ import type { CallEndReason, LookupResult, SessionSnapshot, SettableAgentState }
 import { secondsBetween, type CallOutcome, type CallRecord, type CallStore } from './call-record.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LiveCall } from './live-call.js';
+import { callerAttributes } from './caller-attributes.js';
+import { startHold } from './hold.js';
 import type { AgentNotifier } from './notifier.js';
 import { buildScreenPop } from './screen-pop.js';
 
@@ -25,7 +27,10 @@ export interface CallCenterOptions {
   dispatcher: Dispatcher;
   notifier: AgentNotifier;
   calls: CallStore;
-  menu: MenuMachine;
+  /** The flow a call to this number runs (its version is pinned for the whole call). */
+  flowFor: (dnis: string) => CompiledFlow | undefined;
+  /** Opens the case a callback or voicemail request leaves behind. MUST NOT throw. */
+  openIvrCase: (call: CallRecord, request: Extract<FlowOutput, { outcome: 'callback' | 'voicemail' }>) => void;
   fallbackQueue: string;
   /** ANI -> normalized number and lookup outcome. */
   lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
@@ -40,18 +45,19 @@ const END_REASON: Record<EndReason, CallEndReason> = {
   'system-hangup': 'system-hangup',
   'no-answer': 'failed',
   busy: 'failed',
+  transferred: 'system-hangup',
   failed: 'failed',
 };
 
 export class CallCenter {
   private readonly live = new Map<string, LiveCall>();
-  private readonly machines = new Map<string, MenuMachine>();
+  /** Bound machines per compiled flow version and adapter; dropped with the version. */
+  private readonly machines = new WeakMap<FlowMachine, Map<string, FlowMachine>>();
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly o: CallCenterOptions) {}
 
   attach(adapter: PbxAdapter): void {
-    this.machines.set(adapter.id, bindMachine(this.o.menu, adapter));
     this.unsubscribe.push(adapter.onEvent((e) => this.handle(adapter, e)));
   }
 
@@ -89,71 +95,81 @@ export class CallCenter {
     }
   }
 
+  private bound(flow: CompiledFlow, adapter: PbxAdapter): FlowMachine {
+    let byAdapter = this.machines.get(flow.machine);
+    if (!byAdapter) this.machines.set(flow.machine, (byAdapter = new Map()));
+    let m = byAdapter.get(adapter.id);
+    if (!m) byAdapter.set(adapter.id, (m = bindFlow(flow.machine, adapter)));
+    return m;
+  }
+
   private started(adapter: PbxAdapter, callId: string, ani: string, dnis: string, callerName: string | null, at: string): void {
     if (this.live.has(callId)) return;
-    const machine = this.machines.get(adapter.id);
-    if (!machine) return;
     const record: CallRecord = {
       callId, adapterId: adapter.id, aniRaw: ani, aniE164: null, dnis, callerName, phase: 'ivr', arrivedAt: at,
-      ivrPath: [], lookup: null, queue: null, queuedAt: null, agent: null, connectedAt: null, endedAt: null,
-      endReason: null, outcome: null,
+      flow: null, ivrPath: [], ivrAttributes: {}, language: null, lookup: null, queue: null, priority: 0, queuedAt: null,
+      agent: null, connectedAt: null, endedAt: null, endReason: null, outcome: null,
     };
     const call: LiveCall = { record, adapter, ivr: null, hold: null, offer: null, declinedBy: new Set(), bridgedLegId: null, endRequestedByAgent: false };
     this.live.set(callId, call);
     this.o.log.info({ callId, ani, dnis, adapter: adapter.id }, 'call started');
-    call.ivr = startIvrSession(machine, callId, (out) => this.ivrDone(call, out));
-    // Look the caller up while the welcome plays: once per call, off the answer path.
-    setImmediate(() => {
-      if (call.record.phase === 'ended') return;
-      try {
-        const { aniE164, result } = this.o.lookup(ani);
-        record.aniE164 = aniE164;
-        record.lookup = result;
-      } catch (err) {
-        this.o.log.error({ err, callId }, 'caller lookup failed');
-        record.lookup = { outcome: 'none', reason: 'not-found' };
-      }
-    });
-  }
-
-  private ivrDone(call: LiveCall, out: MenuOutput): void {
-    call.record.ivrPath = out.path;
-    call.ivr = null;
-    if (out.outcome === 'hangup' || call.record.phase === 'ended') return;
-    if (out.outcome === 'failed') {
-      // The IVR broke (a PBX error): never strand the caller, send them to a human.
-      this.o.log.error({ err: out.error, callId: call.record.callId }, 'IVR failed; routing to the fallback queue');
+    // The lookup runs once, now, while the caller is in the IVR (tens of microseconds):
+    // the flow can branch on it and the pop reuses it.
+    try {
+      const { aniE164, result } = this.o.lookup(ani);
+      record.aniE164 = aniE164;
+      record.lookup = result;
+    } catch (err) {
+      this.o.log.error({ err, callId }, 'caller lookup failed');
+      record.lookup = { outcome: 'none', reason: 'not-found' };
     }
-    call.record.queue = out.outcome === 'routed' ? out.queue : this.o.fallbackQueue;
-    call.record.queuedAt = new Date().toISOString();
-    this.startHold(call);
-    this.o.dispatcher.enqueue(call);
+    const flow = this.o.flowFor(dnis);
+    if (!flow) {
+      this.o.log.error({ callId, dnis }, 'no IVR flow for this number; routing to the fallback queue');
+      void adapter.answer(callId).catch(() => {});
+      return this.enqueue(call, this.o.fallbackQueue, 0);
+    }
+    record.flow = { name: flow.name, version: flow.version };
+    call.ivr = startIvrSession(this.bound(flow, adapter), flow.version, { callId, attributes: callerAttributes(record) }, (out) =>
+      this.ivrDone(call, out),
+    );
   }
 
-  /** The hold loop: an announcement, then music, again every interval, until aborted. */
-  private startHold(call: LiveCall): void {
-    const ctl = new AbortController();
-    call.hold = ctl;
-    const { adapter, record } = call;
-    const loop = async (): Promise<void> => {
-      while (!ctl.signal.aborted) {
-        await adapter.play(record.callId, HOLD_PROMPT satisfies Prompt, ctl.signal);
-        if (ctl.signal.aborted) return;
-        const music = new AbortController();
-        const onAbort = (): void => music.abort();
-        ctl.signal.addEventListener('abort', onAbort, { once: true });
-        await adapter.hold(record.callId, music.signal);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.o.holdAnnouncementIntervalMs);
-          ctl.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-        });
-        music.abort();
-        ctl.signal.removeEventListener('abort', onAbort);
-      }
-    };
-    loop().catch((err: unknown) => {
-      if (!isCallGone(err)) this.o.log.warn({ err, callId: record.callId }, 'hold media failed');
-    });
+  private ivrDone(call: LiveCall, out: FlowOutput): void {
+    const { record } = call;
+    record.ivrPath = out.path;
+    record.ivrAttributes = out.attributes;
+    record.language = out.language;
+    call.ivr = null;
+    if (record.phase === 'ended' || out.outcome === 'caller-hangup') return;
+    switch (out.outcome) {
+      case 'queue':
+        return this.enqueue(call, out.queue, out.priority);
+      case 'failed':
+        // The IVR broke (a PBX error): never strand the caller, send them to a human.
+        this.o.log.error({ err: out.error, callId: record.callId }, 'IVR failed; routing to the fallback queue');
+        return this.enqueue(call, this.o.fallbackQueue, 0);
+      case 'callback':
+      case 'voicemail':
+        record.outcome = out.outcome;
+        this.o.openIvrCase(record, out);
+        void call.adapter.hangup(record.callId).catch(() => {});
+        return;
+      case 'transfer':
+        record.outcome = 'transferred';
+        return;
+      case 'hangup':
+        record.outcome = 'completed-in-ivr';
+        return;
+    }
+  }
+
+  private enqueue(call: LiveCall, queue: string, priority: number): void {
+    call.record.queue = queue;
+    call.record.priority = priority;
+    call.record.queuedAt = new Date().toISOString();
+    call.hold = startHold(call.adapter, call.record.callId, this.o.holdAnnouncementIntervalMs, this.o.log);
+    this.o.dispatcher.enqueue(call);
   }
 
   private connected(call: LiveCall, legId: string, at: string): void {
@@ -190,7 +206,8 @@ export class CallCenter {
     this.o.dispatcher.remove(call);
     if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
     const outcome: CallOutcome =
-      phase === 'connected' ? 'answered' : phase === 'ivr' ? 'abandoned-ivr' : phase === 'offered' ? 'abandoned-ringing' : 'abandoned-queue';
+      record.outcome ??
+      (phase === 'connected' ? 'answered' : phase === 'ivr' ? 'abandoned-ivr' : phase === 'offered' ? 'abandoned-ringing' : 'abandoned-queue');
     record.outcome = outcome;
     this.live.delete(record.callId);
     this.o.calls.save(record);

@@ -2,12 +2,23 @@
  * What the connector knows about one call, from arrival to the case logged
  * for it. Persisted so a case can be logged after a restart.
  */
+import type { AttributeValue } from '../../ivr/flow/context.js';
 import type { CallEndReason, IvrStep, LookupResult } from '../protocol.js';
 
 export type CallPhase = 'ivr' | 'queued' | 'offered' | 'connected' | 'ended';
 
 /** How a call ended up, for metrics and reports. */
-export type CallOutcome = 'answered' | 'abandoned-ivr' | 'abandoned-queue' | 'abandoned-ringing' | 'failed';
+export type CallOutcome =
+  | 'answered'
+  | 'abandoned-ivr'
+  | 'abandoned-queue'
+  | 'abandoned-ringing'
+  /** The IVR took a callback request or a voicemail, or transferred the caller, or ended the call itself. */
+  | 'callback'
+  | 'voicemail'
+  | 'transferred'
+  | 'completed-in-ivr'
+  | 'failed';
 
 export interface CallRecord {
   callId: string;
@@ -18,10 +29,18 @@ export interface CallRecord {
   callerName: string | null;
   phase: CallPhase;
   arrivedAt: string;
+  /** The flow and the version the call ran. */
+  flow: { name: string; version: string } | null;
+  /** Sensitive values masked. */
   ivrPath: IvrStep[];
+  /** Attributes the IVR set or used (sensitive values masked). */
+  ivrAttributes: Record<string, AttributeValue>;
+  language: string | null;
   /** Computed once, while the caller is in the IVR. */
   lookup: LookupResult | null;
   queue: string | null;
+  /** Higher is served first. */
+  priority: number;
   queuedAt: string | null;
   /** The agent who took the call. */
   agent: string | null;

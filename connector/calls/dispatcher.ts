@@ -41,11 +41,16 @@ export class Dispatcher {
     return this.waiting.length;
   }
 
-  /** Puts a call in the waiting line (at its place by queue time) and tries to offer it. */
+  /**
+   * Puts a call in the waiting line, at its place by priority (higher first) and
+   * then queue time (it keeps its time when it comes back after a missed offer),
+   * and tries to offer it.
+   */
   enqueue(call: LiveCall): void {
     call.record.phase = 'queued';
+    const { priority } = call.record;
     const at = call.record.queuedAt ?? '';
-    const i = this.waiting.findIndex((c) => (c.record.queuedAt ?? '') > at);
+    const i = this.waiting.findIndex((c) => c.record.priority < priority || (c.record.priority === priority && (c.record.queuedAt ?? '') > at));
     if (i === -1) this.waiting.push(call);
     else this.waiting.splice(i, 0, call);
     this.dispatch();

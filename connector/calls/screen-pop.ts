@@ -15,6 +15,8 @@ export function buildScreenPop(
     callerName: call.callerName,
     lookup: call.lookup ?? { outcome: 'none', reason: 'not-found' },
     ivrPath: call.ivrPath,
+    ivrAttributes: call.ivrAttributes,
+    language: call.language,
     queue: call.queue ?? '',
     suggestedCaseType: opts.caseType,
     arrivedAt: call.arrivedAt,

@@ -58,7 +58,10 @@ const agentSchema = z.strictObject({
   passwordHash: z.string().regex(PASSWORD_HASH_RE, {
     error: 'expected a password hash from `switchboard hash-password` (scrypt$...), never a plain password',
   }),
-  queues: z.array(id).min(1, { error: 'expected at least one queue' }),
+  /** `agent` takes calls; `admin` may also change flows and settings. */
+  role: z.enum(['agent', 'supervisor', 'admin'], { error: 'expected agent, supervisor or admin' }).default('agent'),
+  /** Queues this user takes calls from (none for an admin who takes no calls). */
+  queues: z.array(id).default([]),
   /** PBX endpoint that rings this agent (e.g. `PJSIP/alice`); the simulator rings a virtual phone. */
   endpoint: z.string().min(1).optional(),
 });
@@ -100,9 +103,16 @@ export const configSchema = z
       .prefault({}),
     ivr: z
       .strictObject({
-        noInputTimeoutMs: duration(1_000, 60_000).default(5_000),
-        maxFailures: z.number().int().min(1).max(10).default(3),
+        /** Directory of flow files (`*.yaml`); default `<dataDir>/flows`, seeded with the shipped flows. */
+        flowsDir: z.string().min(1).optional(),
+        /** The flow calls run unless their dialed number has its own. */
+        defaultFlow: id.default('main'),
+        /** Dialed number (as the PBX sends it, or in E.164) -> flow name. */
+        flowsByNumber: z.record(z.string().min(1), id).default({}),
+        /** Where a caller goes when the IVR itself fails: always a human. */
         fallbackQueue: id.default('general'),
+        /** Apply edited flow files without a restart. */
+        watch: z.boolean().default(true),
       })
       .prefault({}),
     routing: z
@@ -142,9 +152,6 @@ export const configSchema = z
     );
     if (!queueIds.has(cfg.ivr.fallbackQueue)) {
       ctx.addIssue({ code: 'custom', path: ['ivr', 'fallbackQueue'], message: `unknown queue "${cfg.ivr.fallbackQueue}"` });
-    }
-    for (const q of ['support', 'billing']) {
-      if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', path: ['queues'], message: `the default IVR menu routes to "${q}": define that queue` });
     }
     if (!cfg.adapters.some((a) => a.enabled)) ctx.addIssue({ code: 'custom', path: ['adapters'], message: 'expected at least one enabled adapter' });
   });

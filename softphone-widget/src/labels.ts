@@ -67,6 +67,18 @@ export function ivrStepLabel(step: IvrStep): string {
       return `to ${queueLabel(step.queue ?? '')}`;
     case 'hangup':
       return 'hung up';
+    case 'gathered':
+      return `entered ${step.attribute ?? 'digits'} ${step.value ?? ''}`.trim();
+    case 'branched':
+      return `went on to ${step.value ?? ''}`.trim();
+    case 'language':
+      return `chose ${step.value ?? 'a language'}`;
+    case 'callback':
+      return 'asked for a callback';
+    case 'voicemail':
+      return 'left a voicemail';
+    case 'transferred':
+      return `transferred to ${step.to ?? 'an outside number'}`;
   }
 }
 

@@ -1,0 +1,40 @@
+/**
+ * menu: play the options; a key chooses. No input for `noInput.timeoutMs` after
+ * the prompt, or a key that is no option, is a failure: after `retries` failures
+ * the caller goes to `fallback`. Keys count while any of the menu's prompts plays.
+ */
+import type { NodeOf } from '../schema.js';
+import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
+
+export function compileMenu(id: string, node: NodeOf<'menu'>, env: CompileEnv): StateConfig {
+  const fallback = env.target(node.fallback);
+  const retry = { type: 'failuresLeft', params: { retries: node.retries } };
+  return {
+    entry: [enter(id), 'replayTypeahead'],
+    initial: 'prompting',
+    on: {
+      DTMF: [
+        ...Object.entries(node.options).map(([key, to]) => ({
+          guard: { type: 'keyIs', params: { key } },
+          target: env.target(to),
+          actions: 'recordKey',
+        })),
+        { guard: retry, target: '.invalid', actions: 'recordInvalid' },
+        { target: fallback, actions: 'recordInvalid' },
+      ],
+    },
+    states: {
+      prompting: { invoke: playInvoke(env, `${id}.prompt`, node.prompt, 'waiting') },
+      waiting: {
+        after: {
+          menuNoInput: [
+            { guard: retry, target: node.noInput.prompt ? 'noInput' : 'prompting', actions: 'recordNoInput' },
+            { target: fallback, actions: 'recordNoInput' },
+          ],
+        },
+      },
+      invalid: { invoke: playInvoke(env, `${id}.invalid`, node.invalid.prompt, 'prompting') },
+      ...(node.noInput.prompt ? { noInput: { invoke: playInvoke(env, `${id}.noInput`, node.noInput.prompt, 'prompting') } } : {}),
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Nodes that end the IVR: queue, callback, voicemail, transfer, hangup. Each may
+ * play a prompt first, then sets the flow's result; the connector carries it out
+ * (waits in the queue, opens the callback case...).
+ */
+import type { FlowContext } from '../context.js';
+import type { NodeOf } from '../schema.js';
+import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
+
+type Terminal = NodeOf<'queue'> | NodeOf<'callback'> | NodeOf<'voicemail'> | NodeOf<'transfer'> | NodeOf<'hangup'>;
+
+/** Plays `prompt` (if any), then goes to `next`. */
+function promptThen(id: string, env: CompileEnv, node: Terminal, next: string, states: Record<string, StateConfig> = {}): StateConfig {
+  const prompt = 'prompt' in node ? node.prompt : undefined;
+  return {
+    initial: prompt ? 'prompting' : next,
+    states: { ...(prompt ? { prompting: { invoke: playInvoke(env, `${id}.prompt`, prompt, next) } } : {}), ...states },
+  };
+}
+
+export function compileTerminal(id: string, node: Terminal, env: CompileEnv): StateConfig {
+  const done = '#flow.done';
+  const callId = ({ context }: { context: FlowContext }) => ({ callId: context.callId });
+  switch (node.kind) {
+    case 'queue':
+      return {
+        entry: [
+          enter(id),
+          { type: 'setResult', params: { result: { outcome: 'queue', queue: node.queue, priority: node.priority }, step: 'routed', extra: { queue: node.queue } } },
+        ],
+        ...promptThen(id, env, node, 'leaving', { leaving: { always: done } }),
+      };
+    case 'callback':
+      return {
+        entry: [enter(id)],
+        ...promptThen(id, env, node, 'leaving', {
+          leaving: { always: { target: done, actions: { type: 'setCallbackResult', params: { queue: node.queue, number: node.number } } } },
+        }),
+      };
+    case 'voicemail':
+      return {
+        entry: [enter(id)],
+        ...promptThen(id, env, node, 'recording', {
+          recording: {
+            invoke: {
+              src: 'record',
+              input: ({ context }: { context: FlowContext }) => ({ callId: context.callId, maxSeconds: node.maxSeconds }),
+              onDone: { target: done, actions: { type: 'setVoicemailResult', params: { queue: node.queue } } },
+              onError: { target: done, actions: { type: 'setVoicemailResult', params: { queue: node.queue } } },
+            },
+          },
+        }),
+      };
+    case 'transfer':
+      return {
+        entry: [enter(id)],
+        ...promptThen(id, env, node, 'transferring', {
+          transferring: {
+            invoke: {
+              src: 'transfer',
+              input: ({ context }: { context: FlowContext }) => ({ callId: context.callId, to: node.to }),
+              onDone: { target: done, actions: { type: 'setResult', params: { result: { outcome: 'transfer', to: node.to }, step: 'transferred', extra: { to: node.to } } } },
+              onError: { target: '#flow.failed', actions: 'resultFailed' },
+            },
+          },
+        }),
+      };
+    case 'hangup':
+      return {
+        entry: [enter(id)],
+        ...promptThen(id, env, node, 'hangingUp', {
+          hangingUp: {
+            invoke: {
+              src: 'hangup',
+              input: callId,
+              onDone: { target: done, actions: { type: 'setResult', params: { result: { outcome: 'hangup' }, step: 'hangup' } } },
+              onError: { target: done, actions: { type: 'setResult', params: { result: { outcome: 'hangup' }, step: 'hangup' } } },
+            },
+          },
+        }),
+      };
+  }
+}
