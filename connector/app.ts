@@ -25,6 +25,7 @@ import { createFlows, type Flows } from './flows.js';
 import { authRoutes } from './http/auth-routes.js';
 import { caseRoutes } from './http/case-routes.js';
 import { errorHandler, notFound } from './http/error-handler.js';
+import { flowRoutes } from './http/flow-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { lookupCaller } from './lookup.js';
@@ -129,6 +130,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   app.use(authRoutes({ agents: config.agents, sessions, presence }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
+  app.use(flowRoutes({ flows, sessions, agents: config.agents }));
   app.use(simulatorRoutes(simulators));
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
   app.get('/', (_req, res) => res.redirect('/agent/'));

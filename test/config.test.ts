@@ -27,7 +27,7 @@ describe('configuration', () => {
     expect(source).toBeNull();
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(config.adapters).toEqual([{ id: 'sim', kind: 'simulator', enabled: true, charsPerSecond: 15 }]);
-    expect(config.agents.map((a) => a.username)).toEqual(['alice', 'bob']);
+    expect(config.agents.map((a) => [a.username, a.role])).toEqual([['alice', 'agent'], ['bob', 'agent'], ['admin', 'admin']]);
     expect(config.seedDemoData).toBe(true);
     expect(config.phone.defaultRegion).toBe('US');
   });

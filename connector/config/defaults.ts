@@ -20,6 +20,14 @@ export const DEMO_AGENTS = [
     passwordHash: 'scrypt$32768$8$1$bI4Zarq3GbqszkmWtvQg6g==$L/D0eCg4ww6ZDSvNmo0sxOeq7YPlBkdQc1bW3t3My8E=',
     queues: ['billing', 'general'],
   },
+  {
+    username: 'admin',
+    displayName: 'Demo Admin',
+    // password: admin-demo. Changes flows; takes no calls.
+    passwordHash: 'scrypt$32768$8$1$V3F85j0TBtrLSlZNIScZoQ==$ApOsmdzrB9aTJBuTIxDpbUKWHKRsCbuG/yjgoiQbAJM=',
+    role: 'admin',
+    queues: [],
+  },
 ] as const satisfies ConfigInput['agents'];
 
 export const DEFAULT_CONFIG: ConfigInput = {

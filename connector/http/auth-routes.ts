@@ -33,6 +33,19 @@ export function requireAgent(sessions: SessionStore): RequestHandler {
   };
 }
 
+/** Requires a valid token of a user with `role` (admins pass every role check). */
+export function requireRole(sessions: SessionStore, agents: readonly AgentConfig[], role: AgentConfig['role']): RequestHandler {
+  const roles = new Map(agents.map((a) => [a.username, a.role]));
+  return (req, res, next) => {
+    const username = sessions.verify(bearerToken(req));
+    if (!username) throw new AppError('UNAUTHORIZED');
+    const has = roles.get(username);
+    if (has !== role && has !== 'admin') throw new AppError('FORBIDDEN', `This needs the ${role} role.`);
+    res.locals.username = username;
+    next();
+  };
+}
+
 export function authRoutes(deps: { agents: readonly AgentConfig[]; sessions: SessionStore; presence: PresenceBoard }): Router {
   const byName = new Map(deps.agents.map((a) => [a.username, a]));
   const r = Router();

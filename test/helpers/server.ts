@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createSwitchboard, type Switchboard } from '../../connector/app.js';
 import { DEFAULT_CONFIG } from '../../connector/config/defaults.js';
 import { parseConfig } from '../../connector/config/load.js';
+import type { Logger } from '../../connector/logger.js';
 import type { ConfigInput } from '../../connector/config/schema.js';
 
 export type DeepPartial<T> = T extends object ? (T extends unknown[] ? T : { [K in keyof T]?: DeepPartial<T[K]> }) : T;
@@ -32,7 +33,9 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-export async function startTestServer(options: { config?: DeepPartial<ConfigInput>; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { config?: DeepPartial<ConfigInput>; dataDir?: string; log?: Logger } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-test-'));
   const base = merge(DEFAULT_CONFIG as Record<string, unknown>, {
     server: { host: '127.0.0.1', port: 0 },
@@ -42,7 +45,7 @@ export async function startTestServer(options: { config?: DeepPartial<ConfigInpu
     adapters: [{ id: 'sim', kind: 'simulator', charsPerSecond: 400 }],
   });
   const config = parseConfig(merge(base, (options.config ?? {}) as Record<string, unknown>));
-  const sb = createSwitchboard(config);
+  const sb = createSwitchboard(config, options.log ? { log: options.log } : {});
   const url = await sb.listen();
   return {
     url,
