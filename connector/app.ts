@@ -16,6 +16,7 @@ import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
 import { CallCenter } from './calls/call-center.js';
 import { Dispatcher } from './calls/dispatcher.js';
+import { startHold } from './calls/hold.js';
 import { SqliteCallStore } from './calls/sqlite-call-store.js';
 import { CaseService } from './cases/case-service.js';
 import { ivrCaseOpener } from './cases/ivr-cases.js';
@@ -87,6 +88,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   const cases = new SqliteCaseStore(db, { defaultRegion: region });
   const sessions = new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
   sessions.purgeExpired();
+  // A token outlives a restart; one of a user removed from the config must not.
+  sessions.revokeAllExcept(config.agents.map((a) => a.username));
   const metrics = new Metrics();
   const accountByNumber = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM accounts WHERE account_number = ?');
   const flows: Flows = createFlows(config, {
@@ -100,6 +103,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter });
   const dispatcher = new Dispatcher({
     presence, notifier: agentsNs, queues: config.queues, ringTimeoutMs: config.routing.ringTimeoutMs, metrics, log,
+    startHold: (call) => startHold(call.adapter, call.record.callId, config.routing.holdAnnouncementIntervalMs, log),
   });
   callCenter = new CallCenter({
     presence,
@@ -113,7 +117,6 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
       aniE164: normalizePhone(ani, region).e164,
       result: lookupCaller(ani, { contacts, cases, defaultRegion: region }),
     }),
-    holdAnnouncementIntervalMs: config.routing.holdAnnouncementIntervalMs,
     metrics,
     log,
   });
@@ -128,7 +131,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.set('trust proxy', false);
   app.use(express.json({ limit: '64kb' }));
   app.use(opsRoutes({ adapters, metrics, callCenter }));
-  app.use(authRoutes({ agents: config.agents, sessions, presence }));
+  app.use(authRoutes({ agents: config.agents, sessions, presence, onRevoke: (token) => agentsNs.revoked(token) }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
   app.use(flowRoutes({ flows, sessions, agents: config.agents }));
   app.use(simulatorRoutes(simulators));

@@ -195,4 +195,6 @@ export type InterServerEvents = Record<string, never>;
 
 export interface SocketData {
   username: string;
+  /** Which login the socket belongs to, so a logout can close it. */
+  tokenHash: string;
 }

@@ -4,6 +4,8 @@
  * hears the hold prompt, and bad requests get coded answers.
  */
 import { io } from 'socket.io-client';
+import { AdapterError } from '../adapters/errors.js';
+import { SessionStore } from '../connector/auth/sessions.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptCall, api, connectAgent, login, nextEvent, recordEvents, request, type AgentClient } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -183,5 +185,102 @@ describe('bad socket input gets a coded answer and changes nothing', () => {
     expect(await request(bob.socket, 'call.accept', { callId })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_OFFERED' } });
     expect(await request(bob.socket, 'call.hangup', { callId })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_ACTIVE' } });
     expect(bobSaw).toEqual([]);
+  });
+});
+
+describe('regressions found in review', () => {
+  it('a phone that cannot be rung sets the agent away instead of re-offering in a tight loop', async () => {
+    srv = await startTestServer();
+    const sim = srv.sb.simulators[0]!;
+    const ring = sim.ringAgent.bind(sim);
+    let rings = 0;
+    sim.ringAgent = async () => {
+      rings++;
+      throw new AdapterError('PBX_REJECTED', 'endpoint unknown', { adapterId: sim.id });
+    };
+    const alice = await agent('alice');
+    const away = nextEvent(alice.socket, 'agent.state.changed');
+    const withdrawn = nextEvent(alice.socket, 'call.offer.withdrawn');
+    const callId = await callAndPress('+14155550123', '1');
+    expect(await withdrawn).toEqual({ callId, reason: 'agent-unavailable' });
+    expect((await away).state).toBe('away');
+    expect(rings).toBe(1);
+    expect(srv.sb.callCenter.getCall(callId)?.phase).toBe('queued');
+    sim.ringAgent = ring;
+  });
+
+  it('going away during an offer does not bring the offer straight back', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const pop = nextEvent(alice.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await pop;
+    const seen = recordEvents(alice.socket, ['call.offered', 'call.offer.withdrawn']);
+    expect(await request(alice.socket, 'agent.state.set', { state: 'away' })).toMatchObject({ ok: true, agent: { state: 'away' } });
+    await expect.poll(() => seen.length).toBe(1);
+    expect(seen[0]).toMatchObject({ event: 'call.offer.withdrawn', payload: { callId, reason: 'agent-unavailable' } });
+    expect(srv.sb.callCenter.getCall(callId)?.phase).toBe('queued');
+  });
+
+  it('a caller requeued after a failed bridge hears hold again', async () => {
+    srv = await startTestServer({ config: bothServeSupport });
+    const bob = await agent('bob');
+    const pop = nextEvent(bob.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await pop;
+    const sim = srv.sb.simulators[0]!;
+    const holds = () => sim.transcript(callId).entries.filter((e) => e.type === 'prompt.started' && e.promptId === 'queue.hold').length;
+    await expect.poll(holds).toBe(1);
+    const bridge = sim.bridge.bind(sim);
+    sim.bridge = async () => {
+      throw new AdapterError('PBX_REJECTED', 'bridge refused', { adapterId: sim.id });
+    };
+    const withdrawn = nextEvent(bob.socket, 'call.offer.withdrawn');
+    expect(await request(bob.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    expect(await withdrawn).toEqual({ callId, reason: 'agent-unavailable' });
+    // Hold stopped for the bridge and started again once the call was back in the line.
+    await expect.poll(holds).toBe(2);
+    expect(srv.sb.callCenter.getCall(callId)?.phase).toBe('queued');
+    sim.bridge = bridge;
+  });
+
+  it('a token of a user no longer configured is refused, not a crash', async () => {
+    srv = await startTestServer();
+    const sessions = new SessionStore(srv.sb.db, 60_000);
+    const ghost = sessions.issue('ghost').token;
+    const socket = io(`${srv.url}/agent`, { auth: { token: ghost }, transports: ['websocket'], reconnection: false });
+    const err = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(err.message).toBe('UNAUTHORIZED');
+    socket.close();
+    expect((await api(srv.url, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  it('logging out closes that login\'s sockets', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const closed = new Promise<string>((resolve) => alice.socket.on('disconnect', resolve));
+    expect((await api(srv.url, 'POST', '/api/auth/logout', { token: alice.token })).status).toBe(204);
+    expect(await closed).toBe('io server disconnect');
+  });
+
+  it('a case for a call still offered to another agent is refused; a retried save after the hangup replays', async () => {
+    srv = await startTestServer();
+    const alice = await agent('alice');
+    const bobToken = await login(srv.url, 'bob');
+    const pop = nextEvent(alice.socket, 'call.offered');
+    const callId = await callAndPress('+14155550123', '1');
+    await pop;
+    const body = { callId, subject: 'x', type: 'technical_support' };
+    expect((await api(srv.url, 'POST', '/api/cases', { token: bobToken, body })).status).toBe(403);
+    await acceptCall(alice.socket, callId);
+    const first = await api(srv.url, 'POST', '/api/cases', { token: alice.token, body, headers: { 'Idempotency-Key': 'during-call' } });
+    expect(first.status).toBe(201);
+    expect(first.body.talkSeconds).toBeNull();
+    const ended = nextEvent(alice.socket, 'call.ended');
+    await api(srv.url, 'POST', `/api/simulator/calls/${callId}/hangup`);
+    await ended;
+    const retry = await api(srv.url, 'POST', '/api/cases', { token: alice.token, body, headers: { 'Idempotency-Key': 'during-call' } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.number).toBe(first.body.number);
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS, openDatabase, type Database } from '../connector/store/db.js';
-import { SqliteCaseStore, requestHash } from '../connector/store/sqlite-cases.js';
+import { requestHash } from '../connector/store/request-hash.js';
+import { SqliteCaseStore } from '../connector/store/sqlite-cases.js';
 import { SqliteContactStore } from '../connector/store/sqlite-contacts.js';
 import type { NewCase } from '../connector/store/types.js';
 

@@ -27,4 +27,12 @@ describe('logger', () => {
     expect(line?.callId).toBe('c0ffee00-1234-4abc-8def-0123456789ab');
     expect(typeof line?.time).toBe('number');
   });
+
+  it('masks numbers inside logged errors', () => {
+    const { log, lines } = capture();
+    log.error({ err: new Error('PBX refused +14155550123') }, 'failed');
+    const text = JSON.stringify(lines()[0]);
+    expect(text).not.toContain('4155550123');
+    expect(text).toContain('+14*******23');
+  });
 });

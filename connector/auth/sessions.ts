@@ -6,7 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../store/db.js';
 
-const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
+/** The stored form of a token. */
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+const hash = tokenHash;
 
 export interface IssuedToken {
   token: string;
@@ -19,7 +21,10 @@ export class SessionStore {
   private readonly revokeOne;
   private readonly purge;
 
-  constructor(db: Database, private readonly ttlMs: number) {
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs: number,
+  ) {
     this.insert = db.prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)');
     this.find = db.prepare<[string], { username: string; expires_at: string; revoked_at: string | null }>(
       'SELECT username, expires_at, revoked_at FROM sessions WHERE token_hash = ?',
@@ -37,14 +42,26 @@ export class SessionStore {
 
   /** The user a token belongs to, or null when unknown, expired or revoked. */
   verify(token: unknown, now = Date.now()): string | null {
+    return this.session(token, now)?.username ?? null;
+  }
+
+  /** The session of a valid token, with its expiry. */
+  session(token: unknown, now = Date.now()): { username: string; expiresAtMs: number } | null {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) return null;
     const row = this.find.get(hash(token));
     if (!row || row.revoked_at !== null || Date.parse(row.expires_at) <= now) return null;
-    return row.username;
+    return { username: row.username, expiresAtMs: Date.parse(row.expires_at) };
   }
 
   revoke(token: string, now = Date.now()): void {
     this.revokeOne.run(new Date(now).toISOString(), hash(token));
+  }
+
+  /** Revokes the sessions of users no longer configured (called at start-up). */
+  revokeAllExcept(usernames: readonly string[], now = Date.now()): void {
+    this.db
+      .prepare(`UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND username NOT IN (SELECT value FROM json_each(?))`)
+      .run(new Date(now).toISOString(), JSON.stringify(usernames));
   }
 
   /** Drops long-expired rows; called at start-up. */

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { PbxAdapter } from '../../adapters/adapter.js';
+import { isCallGone } from '../../adapters/errors.js';
 import type { EndReason, PbxEvent } from '../../adapters/events.js';
 import type { FlowMachine } from '../../ivr/flow/compile.js';
 import type { FlowOutput } from '../../ivr/flow/context.js';
@@ -18,7 +19,6 @@ import { secondsBetween, type CallOutcome, type CallRecord, type CallStore } fro
 import type { Dispatcher } from './dispatcher.js';
 import type { LiveCall } from './live-call.js';
 import { callerAttributes } from './caller-attributes.js';
-import { startHold } from './hold.js';
 import type { AgentNotifier } from './notifier.js';
 import { buildScreenPop } from './screen-pop.js';
 
@@ -34,7 +34,6 @@ export interface CallCenterOptions {
   fallbackQueue: string;
   /** ANI -> normalized number and lookup outcome. */
   lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
-  holdAnnouncementIntervalMs: number;
   metrics: Metrics;
   log: Logger;
 }
@@ -64,6 +63,10 @@ export class CallCenter {
   /** A call in progress, or a finished one from the store. */
   getCall(callId: string): CallRecord | null {
     return this.live.get(callId)?.record ?? this.o.calls.get(callId);
+  }
+
+  hasAgent(username: string): boolean {
+    return this.o.presence.get(username) !== undefined;
   }
 
   get liveCount(): number {
@@ -146,6 +149,8 @@ export class CallCenter {
       case 'queue':
         return this.enqueue(call, out.queue, out.priority);
       case 'failed':
+        // The caller left while the PBX was being asked something: call.ended follows.
+        if (isCallGone(out.error)) return;
         // The IVR broke (a PBX error): never strand the caller, send them to a human.
         this.o.log.error({ err: out.error, callId: record.callId }, 'IVR failed; routing to the fallback queue');
         return this.enqueue(call, this.o.fallbackQueue, 0);
@@ -168,7 +173,6 @@ export class CallCenter {
     call.record.queue = queue;
     call.record.priority = priority;
     call.record.queuedAt = new Date().toISOString();
-    call.hold = startHold(call.adapter, call.record.callId, this.o.holdAnnouncementIntervalMs, this.o.log);
     this.o.dispatcher.enqueue(call);
   }
 
@@ -237,12 +241,12 @@ export class CallCenter {
   setState(username: string, state: SettableAgentState): void {
     const agent = this.agent(username);
     if (agent.state === 'on-call') throw new AppError('AGENT_BUSY', 'You are on a call; hang up first.');
+    const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
+    if (offered?.offer?.answered) throw new AppError('AGENT_BUSY', 'A call is being connected to you.');
     if (agent.state === 'after-call-work') agent.callId = null;
-    if (agent.offeredCallId && state === 'away') {
-      const call = this.live.get(agent.offeredCallId);
-      if (call) this.o.dispatcher.withdraw(call, 'agent-unavailable', { requeue: true, exclude: true });
-    }
+    // The state first: a withdrawn offer must not come straight back to an agent going away.
     if (this.o.presence.set(agent, state)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
+    if (offered && state === 'away') this.o.dispatcher.withdraw(offered, 'agent-unavailable', { requeue: true, exclude: true });
     if (state === 'available') this.o.dispatcher.dispatch();
   }
 
@@ -258,7 +262,9 @@ export class CallCenter {
   }
 
   decline(username: string, callId: string): void {
-    this.o.dispatcher.withdraw(this.offeredTo(username, callId), 'declined', { requeue: true, exclude: true });
+    const call = this.offeredTo(username, callId);
+    if (call.offer?.answered) throw new AppError('CALL_NOT_OFFERED', 'The call is being connected to you; hang up instead.');
+    this.o.dispatcher.withdraw(call, 'declined', { requeue: true, exclude: true });
   }
 
   /** Hangs up the agent's call; on a ringing offer it is a decline. */
@@ -270,7 +276,12 @@ export class CallCenter {
       throw new AppError('CALL_NOT_ACTIVE');
     }
     call.endRequestedByAgent = true;
-    await call.adapter.hangup(callId);
+    try {
+      await call.adapter.hangup(callId);
+    } catch (err) {
+      call.endRequestedByAgent = false;
+      throw err;
+    }
   }
 
   /** Ends after-call work for this call (a case was saved, or the agent is done). */
@@ -307,9 +318,13 @@ export class CallCenter {
   close(): void {
     for (const u of this.unsubscribe) u();
     for (const call of this.live.values()) {
+      // Mark ended first so a session finishing on hangup routes nowhere.
+      call.record.phase = 'ended';
+      call.ivr?.hangup();
       call.hold?.abort();
       if (call.offer) clearTimeout(call.offer.timer);
     }
+    this.live.clear();
     this.o.dispatcher.close();
   }
 }

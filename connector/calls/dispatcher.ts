@@ -20,9 +20,14 @@ export interface DispatcherOptions {
   notifier: AgentNotifier;
   queues: readonly QueueConfig[];
   ringTimeoutMs: number;
+  /** Starts what a waiting caller hears (announcement, music on hold). */
+  startHold: (call: LiveCall) => AbortController;
   metrics: Metrics;
   log: Logger;
 }
+
+/** An agent who pressed Accept this close to the ring timeout gets this long for the answer to arrive. */
+const ACCEPT_GRACE_MS = 5_000;
 
 export class Dispatcher {
   /** Calls waiting for an agent, oldest first. */
@@ -48,6 +53,8 @@ export class Dispatcher {
    */
   enqueue(call: LiveCall): void {
     call.record.phase = 'queued';
+    // Back in the line (first time, or after a missed offer or a failed bridge): the caller hears hold again.
+    call.hold ??= this.o.startHold(call);
     const { priority } = call.record;
     const at = call.record.queuedAt ?? '';
     const i = this.waiting.findIndex((c) => c.record.priority < priority || (c.record.priority === priority && (c.record.queuedAt ?? '') > at));
@@ -90,6 +97,7 @@ export class Dispatcher {
       offeredAtMs: now,
       legId: null,
       acceptRequested: false,
+      answered: false,
       delivered: false,
       timer: setTimeout(() => this.ringTimedOut(call, offer), this.o.ringTimeoutMs),
     };
@@ -109,9 +117,13 @@ export class Dispatcher {
         if (offer.acceptRequested) this.answerLeg(call, offer);
       },
       (err: unknown) => {
-        if (call.offer !== offer) return;
-        this.o.log.warn({ err, callId: call.record.callId, agent: username }, 'ringing the agent failed');
-        if (!isCallGone(err)) this.withdraw(call, 'agent-unavailable', { requeue: true, exclude: true });
+        // A caller who hung up meanwhile: call.ended follows and withdraws the offer.
+        if (call.offer !== offer || isCallGone(err)) return;
+        this.o.log.warn({ err, callId: call.record.callId, agent: username }, 'ringing the agent failed; the agent is set away');
+        // Away first: a phone that cannot be rung must not be offered the call again at
+        // once (with one agent, that would spin offer after offer without end).
+        this.setAway(username);
+        this.withdraw(call, 'agent-unavailable', { requeue: true, exclude: true });
       },
     );
   }
@@ -128,6 +140,13 @@ export class Dispatcher {
     const offer = call.offer;
     if (!offer) return;
     offer.acceptRequested = true;
+    // Accepted just before the ring timeout: give the answer time to arrive rather
+    // than take the call back from an agent who said yes.
+    const left = offer.offeredAtMs + this.o.ringTimeoutMs - Date.now();
+    if (left < ACCEPT_GRACE_MS && !offer.answered) {
+      clearTimeout(offer.timer);
+      offer.timer = setTimeout(() => this.ringTimedOut(call, offer), ACCEPT_GRACE_MS);
+    }
     if (offer.legId) this.answerLeg(call, offer);
   }
 
@@ -143,12 +162,16 @@ export class Dispatcher {
   /** The agent leg picked up: stop ringing timers and bridge. */
   agentAnswered(call: LiveCall, legId: string): void {
     const offer = call.offer;
+    // An auto-answering phone can pick up before ringAgent resolved: adopt its leg.
+    if (offer && offer.legId === null) offer.legId = legId;
     if (!offer || offer.legId !== legId) {
       // A leg we no longer want (offer withdrawn meanwhile): hang it up.
       void call.adapter.cancelAgentLeg(legId).catch(() => {});
       return;
     }
+    offer.answered = true;
     clearTimeout(offer.timer);
+    // Hold stops before the bridge; if the bridge fails the call is requeued and hold restarts.
     call.hold?.abort();
     call.hold = null;
     call.adapter.bridge(call.record.callId, legId).catch((err: unknown) => {
@@ -162,12 +185,16 @@ export class Dispatcher {
     if (call.offer !== offer) return;
     this.o.log.info({ callId: call.record.callId, agent: offer.agent }, 'ring timeout');
     // Away first, so the requeued call cannot ring the same empty desk again.
-    const agent = this.o.presence.get(offer.agent);
+    this.setAway(offer.agent);
+    this.withdraw(call, 'ring-timeout', { requeue: true, exclude: true });
+  }
+
+  private setAway(username: string): void {
+    const agent = this.o.presence.get(username);
     if (agent && agent.state === 'available') {
       this.o.presence.set(agent, 'away');
       this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
     }
-    this.withdraw(call, 'ring-timeout', { requeue: true, exclude: true });
   }
 
   /**

@@ -20,6 +20,8 @@ export function startHold(pbx: CallControl, callId: string, intervalMs: number, 
       ctl.signal.addEventListener('abort', stopMusic, { once: true });
       await pbx.hold(callId, music.signal);
       await new Promise<void>((resolve) => {
+        // Aborted while the music was starting: an abort listener added now would never fire.
+        if (ctl.signal.aborted) return resolve();
         const t = setTimeout(done, intervalMs);
         function done(): void {
           clearTimeout(t);

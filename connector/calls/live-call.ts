@@ -12,6 +12,8 @@ export interface Offer {
   legId: string | null;
   /** The agent pressed Accept before the leg existed; answer it when it does. */
   acceptRequested: boolean;
+  /** The agent leg picked up; the call is being bridged and can no longer be declined. */
+  answered: boolean;
   delivered: boolean;
   timer: NodeJS.Timeout;
 }

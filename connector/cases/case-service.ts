@@ -8,6 +8,7 @@ import { secondsBetween } from '../calls/call-record.js';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { CaseFilter, CaseRecord, CaseStore, ContactStore, NewCase } from '../store/types.js';
+import { requestHash } from '../store/request-hash.js';
 import { createCaseBody, idempotencyKey, listCasesQuery } from './case-schema.js';
 import { parseOrThrow } from '../http/validate.js';
 
@@ -24,8 +25,10 @@ export class CaseService {
     if (input.callId && !call) {
       throw new AppError('UNKNOWN_CALL', `No call ${input.callId}.`, { fields: { callId: ['no such call'] } });
     }
-    if (call?.agent && call.agent !== username) {
-      throw new AppError('FORBIDDEN', 'That call was handled by another agent.', { fields: { callId: ['handled by another agent'] } });
+    // A call is logged by the agent who took it; a call nobody took (missed, abandoned) by
+    // anyone, once it has ended. A call still ringing someone else is not yours to log.
+    if (call && (call.agent ? call.agent !== username : call.phase !== 'ended')) {
+      throw new AppError('FORBIDDEN', 'That call is handled by another agent.', { fields: { callId: ['handled by another agent'] } });
     }
     let contactId = input.contactId ?? null;
     if (contactId === null && !input.newContact && call?.lookup?.outcome === 'one') contactId = call.lookup.contact.id;
@@ -61,8 +64,9 @@ export class CaseService {
       talkSeconds: call ? secondsBetween(call.connectedAt, call.endedAt) : null,
       agent: username,
     };
-    // Keys are scoped to the agent: one agent's key can never return another's case.
-    const result = this.deps.cases.create(newCase, key === null ? null : `${username}:${key}`);
+    // Keys are scoped to the agent: one agent's key can never return another's case. The
+    // retry is recognized by what the agent sent, not by fields derived from the call.
+    const result = this.deps.cases.create(newCase, key === null ? null : `${username}:${key}`, requestHash({ username, input }));
     if (result.kind === 'key-reused') throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (call) this.deps.calls.finishWrapUp(username, call.callId);
     return { created: result.kind === 'created', record: result.record };

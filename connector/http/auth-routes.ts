@@ -46,7 +46,13 @@ export function requireRole(sessions: SessionStore, agents: readonly AgentConfig
   };
 }
 
-export function authRoutes(deps: { agents: readonly AgentConfig[]; sessions: SessionStore; presence: PresenceBoard }): Router {
+export function authRoutes(deps: {
+  agents: readonly AgentConfig[];
+  sessions: SessionStore;
+  presence: PresenceBoard;
+  /** Called after a logout, to close the sockets of that login. */
+  onRevoke?: (token: string) => void;
+}): Router {
   const byName = new Map(deps.agents.map((a) => [a.username, a]));
   const r = Router();
 
@@ -62,7 +68,10 @@ export function authRoutes(deps: { agents: readonly AgentConfig[]; sessions: Ses
 
   r.post('/api/auth/logout', requireAgent(deps.sessions), (req, res) => {
     const token = bearerToken(req);
-    if (token) deps.sessions.revoke(token);
+    if (token) {
+      deps.sessions.revoke(token);
+      deps.onRevoke?.(token);
+    }
     res.status(204).end();
   });
 

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import type { SessionStore } from '../auth/sessions.js';
+import { tokenHash, type SessionStore } from '../auth/sessions.js';
 import type { CallCenter } from '../calls/call-center.js';
 import type { AgentNotifier } from '../calls/notifier.js';
 import { AppError } from '../errors.js';
@@ -41,12 +41,30 @@ export class AgentNamespace implements AgentNotifier {
     ns.use((socket, next) => {
       const auth: unknown = socket.handshake.auth;
       const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-      const username = this.deps.sessions.verify(token);
-      if (!username) return next(new Error('UNAUTHORIZED'));
-      socket.data.username = username;
+      const session = this.deps.sessions.session(token);
+      if (!session || !this.deps.calls().hasAgent(session.username)) return next(new Error('UNAUTHORIZED'));
+      socket.data.username = session.username;
+      socket.data.tokenHash = tokenHash(token as string);
+      // The session ends when its token does: an expired token gets no more pops.
+      const expiry = setTimeout(() => socket.disconnect(true), Math.min(session.expiresAtMs - Date.now(), 2 ** 31 - 1));
+      socket.on('disconnect', () => clearTimeout(expiry));
       next();
     });
-    ns.on('connection', (socket) => this.connected(socket));
+    ns.on('connection', (socket) => {
+      try {
+        this.connected(socket);
+      } catch (err) {
+        // A bug for one socket must not take the process (and everyone's calls) down.
+        this.deps.log.error({ err, agent: socket.data.username }, 'agent socket setup failed');
+        socket.disconnect(true);
+      }
+    });
+  }
+
+  /** Disconnects the sockets opened with a token (logout): they stop receiving pops at once. */
+  revoked(token: string): void {
+    const h = tokenHash(token);
+    for (const socket of this.ns?.sockets.values() ?? []) if (socket.data.tokenHash === h) socket.disconnect(true);
   }
 
   private connected(socket: AgentSocket): void {

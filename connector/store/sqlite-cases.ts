@@ -2,11 +2,11 @@
  * Cases in SQLite, with Idempotency-Key replay. A save, the contact it may
  * create and its idempotency record commit together or not at all.
  */
-import { createHash } from 'node:crypto';
 import type { CaseSummary, IvrStep } from '../protocol.js';
 import { normalizePhone, type CountryCode } from '../phone/normalize.js';
 import type { Database } from './db.js';
 import { AccountNotFoundError, CaseContactConflictError, ContactNotFoundError } from './errors.js';
+import { requestHash } from './request-hash.js';
 import { SqliteContactStore } from './sqlite-contacts.js';
 import type { CaseFilter, CaseRecord, CaseStore, CreateCaseResult, NewCase } from './types.js';
 
@@ -145,8 +145,8 @@ export class SqliteCaseStore implements CaseStore {
    * @throws ContactNotFoundError, AccountNotFoundError, CaseContactConflictError;
    * SQLite constraint errors for values outside the schema's enums.
    */
-  create(input: NewCase, idempotencyKey: string | null): CreateCaseResult {
-    const hash = idempotencyKey === null ? '' : requestHash(input);
+  create(input: NewCase, idempotencyKey: string | null, hashOfRequest?: string): CreateCaseResult {
+    const hash = idempotencyKey === null ? '' : (hashOfRequest ?? requestHash(input));
     // IMMEDIATE takes the write lock up front, so two processes racing on one
     // key serialize instead of both reading "no such key".
     return this.createTx.immediate(input, idempotencyKey, hash);
@@ -249,25 +249,6 @@ export class SqliteCaseStore implements CaseStore {
     }
     return stmt;
   }
-}
-
-/**
- * sha256 of the input as canonical JSON (keys sorted at every level), so the
- * same body with its fields in another order hashes the same.
- */
-export function requestHash(input: NewCase): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 /** `1001` -> `00001001`. */

@@ -86,8 +86,13 @@ export interface ContactStore {
 }
 
 export interface CaseStore {
-  /** Atomic: the case, its new contact and the idempotency record are written together or not at all. */
-  create(input: NewCase, idempotencyKey: string | null): CreateCaseResult;
+  /**
+   * Atomic: the case, its new contact and the idempotency record are written together
+   * or not at all. A key is matched by `hashOfRequest` when given (what the client
+   * sent), else by a hash of `input`: server-derived fields such as the talk time
+   * change between a save and its retry, and MUST NOT make a retry a conflict.
+   */
+  create(input: NewCase, idempotencyKey: string | null, hashOfRequest?: string): CreateCaseResult;
   get(number: string): CaseRecord | null;
   list(filter: CaseFilter): CaseRecord[];
   /** Open (status not `closed`) cases of these contacts, newest first. */

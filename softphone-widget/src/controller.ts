@@ -177,7 +177,9 @@ export class Controller {
   async decline(pop: ScreenPop): Promise<void> {
     this.store.update((s) => ({ busyOffers: new Set(s.busyOffers).add(pop.callId) }));
     const res = await this.request('call.decline', { callId: pop.callId });
-    if (res.ok) this.dropOffer(pop.callId);
+    // On success the server's call.offer.withdrawn removes the card. Not here: when this
+    // agent is the only one left, the same call is offered again before this ack arrives.
+    if (res.ok) this.store.update((s) => ({ busyOffers: without(s.busyOffers, pop.callId) }));
     else {
       this.store.update((s) => ({ busyOffers: without(s.busyOffers, pop.callId) }));
       this.error(`Could not decline: ${res.error.message}`);
