@@ -15,6 +15,7 @@ export const ERROR_CATALOG = {
   UNAUTHORIZED: { status: 401, text: 'A valid bearer token is required.' },
   INVALID_CREDENTIALS: { status: 401, text: 'Unknown user name or wrong password.' },
   FORBIDDEN: { status: 403, text: 'Your role does not allow this.' },
+  TOO_MANY_ATTEMPTS: { status: 429, text: 'Too many failed logins; try again later (see Retry-After).' },
   // Calls and cases
   CALL_NOT_FOUND: { status: 404, text: 'No call with that id.' },
   /** A callId in a request body that names no call (the body is unprocessable, not the URL). */
@@ -28,6 +29,8 @@ export const ERROR_CATALOG = {
   // PBX
   PBX_UNAVAILABLE: { status: 503, text: 'The PBX is not reachable.' },
   PBX_REJECTED: { status: 502, text: 'The PBX refused the request.' },
+  /** A text prompt could not be rendered to audio (the TTS engine is missing or failed). */
+  PROMPT_UNAVAILABLE: { status: 503, text: 'The prompt audio could not be rendered.' },
   INVALID_DIGITS: { status: 400, text: 'Digits must be DTMF keys: 0-9, *, #, A-D.' },
   // Everything else
   INTERNAL: { status: 500, text: 'Something went wrong on our side; it was logged.' },

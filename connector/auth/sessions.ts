@@ -57,6 +57,11 @@ export class SessionStore {
     this.revokeOne.run(new Date(now).toISOString(), hash(token));
   }
 
+  /** Revokes every session of a user ("log out everywhere"). */
+  revokeUser(username: string, now = Date.now()): void {
+    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL').run(new Date(now).toISOString(), username);
+  }
+
   /** Revokes the sessions of users no longer configured (called at start-up). */
   revokeAllExcept(usernames: readonly string[], now = Date.now()): void {
     this.db

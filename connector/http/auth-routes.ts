@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PresenceBoard } from '../agents/presence.js';
 import { verifyPassword } from '../auth/password.js';
 import type { SessionStore } from '../auth/sessions.js';
+import { LoginThrottle } from '../auth/throttle.js';
 import type { AgentConfig } from '../config/schema.js';
 import { AppError } from '../errors.js';
 import { parseOrThrow } from './validate.js';
@@ -52,16 +53,30 @@ export function authRoutes(deps: {
   presence: PresenceBoard;
   /** Called after a logout, to close the sockets of that login. */
   onRevoke?: (token: string) => void;
+  /** Called after "log out everywhere", to close every socket of the user. */
+  onRevokeUser?: (username: string) => void;
+  throttle?: LoginThrottle;
 }): Router {
+  const throttle = deps.throttle ?? new LoginThrottle();
   const byName = new Map(deps.agents.map((a) => [a.username, a]));
   const r = Router();
 
   r.post('/api/auth/login', async (req, res) => {
     const { username, password } = parseOrThrow(loginBody, req.body, 'login');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.retryAfterMs(username, address);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      throw new AppError('TOO_MANY_ATTEMPTS');
+    }
     const agent = byName.get(username);
     const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
     const presence = deps.presence.get(username);
-    if (!agent || !ok || !presence) throw new AppError('INVALID_CREDENTIALS');
+    if (!agent || !ok || !presence) {
+      throttle.failed(username, address);
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    throttle.succeeded(username);
     const { token, expiresAt } = deps.sessions.issue(username);
     res.json({ token, expiresAt, agent: deps.presence.snapshot(presence) });
   });
@@ -72,6 +87,14 @@ export function authRoutes(deps: {
       deps.sessions.revoke(token);
       deps.onRevoke?.(token);
     }
+    res.status(204).end();
+  });
+
+  // Log out everywhere: every session of the user, every open widget.
+  r.post('/api/auth/logout-all', requireAgent(deps.sessions), (_req, res) => {
+    const username = res.locals.username as string;
+    deps.sessions.revokeUser(username);
+    deps.onRevokeUser?.(username);
     res.status(204).end();
   });
 

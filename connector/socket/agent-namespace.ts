@@ -67,6 +67,11 @@ export class AgentNamespace implements AgentNotifier {
     for (const socket of this.ns?.sockets.values() ?? []) if (socket.data.tokenHash === h) socket.disconnect(true);
   }
 
+  /** Disconnects every socket of a user (log out everywhere). */
+  revokedUser(username: string): void {
+    this.ns?.in(room(username)).disconnectSockets(true);
+  }
+
   private connected(socket: AgentSocket): void {
     const username = socket.data.username;
     void socket.join(room(username));

@@ -128,6 +128,19 @@ CREATE TABLE calls (
  */
 export const MIGRATIONS: Migration[] = [
   { name: 'initial schema', up: (db) => db.exec(INITIAL_SCHEMA) },
+  {
+    // Reports read calls by time, queue and outcome: index the JSON record's fields
+    // through generated columns rather than copying them.
+    name: 'call report columns',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN arrived_at TEXT GENERATED ALWAYS AS (json_extract(record, '$.arrivedAt')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN queue TEXT GENERATED ALWAYS AS (json_extract(record, '$.queue')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN outcome TEXT GENERATED ALWAYS AS (json_extract(record, '$.outcome')) VIRTUAL;
+        CREATE INDEX calls_arrived_at ON calls (arrived_at);
+        CREATE INDEX cases_created_at ON cases (created_at);
+      `),
+  },
 ];
 
 /**

@@ -1,0 +1,118 @@
+/**
+ * Service-desk reports from the embedded store: cases by type, origin, customer
+ * or status; calls by queue or outcome, with average speed of answer, average
+ * talk time, average response time (call arrival to case logged) and IVR
+ * containment; totals or per day / per hour (UTC) over a time range.
+ */
+import type { Database } from '../store/db.js';
+
+export type CaseDimension = 'type' | 'origin' | 'customer' | 'status' | 'agent';
+export type CallDimension = 'queue' | 'outcome';
+export type Interval = 'total' | 'day' | 'hour';
+
+export interface Range {
+  /** ISO, inclusive. */
+  from: string;
+  /** ISO, exclusive. */
+  to: string;
+  interval: Interval;
+}
+
+export interface CaseRow {
+  bucket: string | null;
+  key: string;
+  cases: number;
+  /** Seconds from the call's arrival to the case being logged, for cases logged from calls. */
+  avgResponseSeconds: number | null;
+}
+
+export interface CallRow {
+  bucket: string | null;
+  key: string;
+  calls: number;
+  answered: number;
+  /** Answered within the IVR alone: completed there, callback, voicemail or transfer. */
+  containedInIvr: number;
+  abandoned: number;
+  avgSpeedOfAnswerSeconds: number | null;
+  avgTalkSeconds: number | null;
+}
+
+const BUCKET: Record<Interval, (col: string) => string> = {
+  total: () => 'NULL',
+  day: (col) => `strftime('%Y-%m-%d', ${col})`,
+  hour: (col) => `strftime('%Y-%m-%dT%H:00Z', ${col})`,
+};
+
+// Column expressions are chosen from these fixed maps only, never from input.
+const CASE_KEY: Record<CaseDimension, string> = {
+  type: 'c.type',
+  origin: 'c.origin',
+  status: 'c.status',
+  agent: 'c.agent',
+  customer: "COALESCE(a.name, '(no account)')",
+};
+const CALL_KEY: Record<CallDimension, string> = {
+  queue: "COALESCE(queue, '(no queue)')",
+  outcome: "COALESCE(outcome, '(in progress)')",
+};
+
+const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+
+export class ReportStore {
+  constructor(private readonly db: Database) {}
+
+  cases(by: CaseDimension, range: Range): CaseRow[] {
+    const rows = this.db
+      .prepare<[string, string], { bucket: string | null; key: string; cases: number; resp: number | null }>(
+        `SELECT ${BUCKET[range.interval]('c.created_at')} AS bucket, ${CASE_KEY[by]} AS key, COUNT(*) AS cases,
+                AVG(CASE WHEN k.arrived_at IS NOT NULL THEN (julianday(c.created_at) - julianday(k.arrived_at)) * 86400 END) AS resp
+           FROM cases c
+           LEFT JOIN accounts a ON a.id = c.account_id
+           LEFT JOIN calls k ON k.call_id = c.call_id
+          WHERE c.created_at >= ? AND c.created_at < ?
+          GROUP BY bucket, key
+          ORDER BY bucket, cases DESC, key`,
+      )
+      .all(range.from, range.to);
+    return rows.map((r) => ({ bucket: r.bucket, key: r.key, cases: r.cases, avgResponseSeconds: round(r.resp) }));
+  }
+
+  calls(by: CallDimension, range: Range): CallRow[] {
+    const rows = this.db
+      .prepare<[string, string], { bucket: string | null; key: string; calls: number; answered: number; contained: number; abandoned: number; asa: number | null; talk: number | null }>(
+        `SELECT ${BUCKET[range.interval]('arrived_at')} AS bucket, ${CALL_KEY[by]} AS key, COUNT(*) AS calls,
+                SUM(outcome = 'answered') AS answered,
+                SUM(outcome IN ('completed-in-ivr', 'callback', 'voicemail', 'transferred')) AS contained,
+                SUM(outcome LIKE 'abandoned-%') AS abandoned,
+                AVG(CASE WHEN outcome = 'answered' THEN (julianday(json_extract(record, '$.connectedAt')) - julianday(arrived_at)) * 86400 END) AS asa,
+                AVG(CASE WHEN outcome = 'answered' THEN (julianday(json_extract(record, '$.endedAt')) - julianday(json_extract(record, '$.connectedAt'))) * 86400 END) AS talk
+           FROM calls
+          WHERE arrived_at >= ? AND arrived_at < ?
+          GROUP BY bucket, key
+          ORDER BY bucket, calls DESC, key`,
+      )
+      .all(range.from, range.to);
+    return rows.map((r) => ({
+      bucket: r.bucket,
+      key: r.key,
+      calls: r.calls,
+      answered: r.answered ?? 0,
+      containedInIvr: r.contained ?? 0,
+      abandoned: r.abandoned ?? 0,
+      avgSpeedOfAnswerSeconds: round(r.asa),
+      avgTalkSeconds: round(r.talk),
+    }));
+  }
+}
+
+/** Rows as CSV (RFC 4180: quoted when needed, CRLF line ends). */
+export function toCsv(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[]): string {
+  const cell = (v: unknown): string => {
+    const s = v === null || v === undefined ? '' : String(v);
+    // A leading = + - @ would be a formula in a spreadsheet: prefix it so it stays text.
+    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
