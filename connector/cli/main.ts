@@ -5,12 +5,14 @@
  *   switchboard serve [--config FILE]             run the connector (default command)
  *   switchboard config check [--config FILE]      validate a config file and exit
  *   switchboard hash-password [PASSWORD]          print a password hash for the config (stdin if omitted)
+ *   switchboard backup [--out FILE]               a consistent copy of the embedded store, while it runs
  *   switchboard import contacts FILE.csv [--config FILE]
  *
  * Exit codes: 0 success, 1 runtime failure, 2 bad config or bad usage.
  */
 import { parseArgs } from 'node:util';
 import { createSwitchboard } from '../app.js';
+import { backup } from './backup.js';
 import { hashPassword } from '../auth/password.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
@@ -22,6 +24,7 @@ const USAGE = `usage:
   switchboard serve [--config FILE]
   switchboard config check [--config FILE]
   switchboard hash-password [PASSWORD]
+  switchboard backup [--out FILE] [--config FILE]
   switchboard import contacts FILE.csv [--config FILE]`;
 
 class UsageError extends Error {}
@@ -59,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log(USAGE);
@@ -74,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'check') throw new UsageError(`unknown config command "${rest[0] ?? ''}"`);
       const { source } = config(values.config ?? rest[1]);
       console.log(`${source ?? 'embedded default'}: ok`);
+      return 0;
+    }
+    case 'backup': {
+      const { config: cfg } = config(values.config);
+      console.log(await backup(cfg, values.out));
       return 0;
     }
     case 'hash-password': {
