@@ -3,7 +3,7 @@
  * No service locators; each part gets what it needs through its constructor.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ import { caseRoutes } from './http/case-routes.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { flowRoutes } from './http/flow-routes.js';
 import { reportRoutes } from './http/report-routes.js';
+import { corsAndFraming } from './http/origins.js';
+import { createWebServer } from './http/server.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { lookupCaller } from './lookup.js';
@@ -130,6 +132,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(corsAndFraming(config.server.allowedOrigins));
   app.use(express.json({ limit: '64kb' }));
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   app.use(authRoutes({ agents: config.agents, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
@@ -145,11 +148,11 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.use(notFound);
   app.use(errorHandler(log));
 
-  const http = createServer(app);
+  const { http, scheme } = createWebServer(config.server, app, log);
   const io = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(http, {
     serveClient: false,
-    // Same origin only: the widget is served by this server.
-    cors: undefined,
+    // The widget is served by this server; other origins only when allowed (an embedding CRM).
+    cors: config.server.allowedOrigins.length > 0 ? { origin: config.server.allowedOrigins.map((o) => new URL(o).origin) } : undefined,
     maxHttpBufferSize: 64 * 1024,
   });
   agentsNs.attach(io);
@@ -170,7 +173,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
         });
       });
       const { port } = http.address() as AddressInfo;
-      const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+      const url = `${scheme}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
       log.info({ url }, 'switchboard listening');
       return url;
     },

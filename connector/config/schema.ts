@@ -77,6 +77,15 @@ export const configSchema = z
           .min(0, { error: 'expected a port from 0 to 65535' })
           .max(65_535, { error: 'expected a port from 0 to 65535' })
           .default(3000),
+        /** Serve HTTPS and WSS with this certificate (browsers need it for the softphone outside localhost). */
+        tls: z
+          .strictObject({
+            certFile: z.string().min(1, { error: 'expected the path of a PEM certificate (chain)' }),
+            keyFile: z.string().min(1, { error: 'expected the path of its PEM private key' }),
+          })
+          .optional(),
+        /** Origins (scheme://host:port) allowed to call the API from a browser and to embed the widget. */
+        allowedOrigins: z.array(z.url({ error: 'expected an origin such as https://crm.example.com' })).default([]),
       })
       .prefault({}),
     dataDir: z.string().min(1).default('./data'),
