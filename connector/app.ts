@@ -2,7 +2,7 @@
  * The composition root: builds every part from the config and wires them.
  * No service locators; each part gets what it needs through its constructor.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,7 @@ import { errorHandler, notFound } from './http/error-handler.js';
 import { flowRoutes } from './http/flow-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { corsAndFraming } from './http/origins.js';
+import { openApiDocument } from './http/openapi.js';
 import { createWebServer } from './http/server.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './logger.js';
@@ -63,6 +64,10 @@ function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function buildAdapters(config: Config): PbxAdapter[] {
@@ -135,6 +140,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.use(corsAndFraming(config.server.allowedOrigins));
   app.use(express.json({ limit: '64kb' }));
   app.use(opsRoutes({ adapters, metrics, callCenter }));
+  const openapi = openApiDocument(packageVersion());
+  app.get('/api/openapi.json', (_req, res) => res.json(openapi));
   app.use(authRoutes({ agents: config.agents, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
   app.use(flowRoutes({ flows, sessions, agents: config.agents }));

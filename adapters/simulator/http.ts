@@ -8,7 +8,7 @@ import { AppError } from '../../connector/errors.js';
 import { parseOrThrow } from '../../connector/http/validate.js';
 import type { SimulatorAdapter } from './simulator-adapter.js';
 
-const startBody = z.strictObject({
+export const startBody = z.strictObject({
   // A PBX may present anything as the caller id (withheld callers send `anonymous`),
   // so `from` is any short string; normalization decides what it means.
   from: z.string({ error: 'required' }).max(64, { error: 'at most 64 characters' }),
@@ -17,7 +17,7 @@ const startBody = z.strictObject({
   adapterId: z.string().max(64).optional(),
 });
 
-const digitsBody = z.strictObject({
+export const digitsBody = z.strictObject({
   digits: z
     .string({ error: 'required' })
     .regex(/^[0-9*#A-D]{1,32}$/, { error: 'expected 1-32 DTMF keys: 0-9, *, #, A-D' }),

@@ -9,7 +9,7 @@ import type { AgentConfig } from '../config/schema.js';
 import { AppError } from '../errors.js';
 import { parseOrThrow } from './validate.js';
 
-const loginBody = z.strictObject({
+export const loginBody = z.strictObject({
   username: z.string().min(1, { error: 'required' }).max(64),
   password: z.string().min(1, { error: 'required' }).max(256),
 });

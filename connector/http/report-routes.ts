@@ -18,8 +18,8 @@ const common = {
   interval: z.enum(['total', 'day', 'hour'], { error: 'expected total, day or hour' }).default('total'),
   format: z.enum(['json', 'csv'], { error: 'expected json or csv' }).default('json'),
 };
-const casesQuery = z.strictObject({ by: z.enum(['type', 'origin', 'customer', 'status', 'agent'], { error: 'expected type, origin, customer, status or agent' }).default('type'), ...common });
-const callsQuery = z.strictObject({ by: z.enum(['queue', 'outcome'], { error: 'expected queue or outcome' }).default('queue'), ...common });
+export const casesQuery = z.strictObject({ by: z.enum(['type', 'origin', 'customer', 'status', 'agent'], { error: 'expected type, origin, customer, status or agent' }).default('type'), ...common });
+export const callsQuery = z.strictObject({ by: z.enum(['queue', 'outcome'], { error: 'expected queue or outcome' }).default('queue'), ...common });
 
 /** The range: the last 7 days by default; at most 366 days (an hourly report of years is not a report). */
 function range(q: { from?: string | undefined; to?: string | undefined; interval: Range['interval'] }): Range {
