@@ -12,6 +12,7 @@ import { Server as IoServer } from 'socket.io';
 import type { PbxAdapter } from '../adapters/adapter.js';
 import { simulatorRoutes } from '../adapters/simulator/http.js';
 import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
+import { PromptAudio } from '../ivr/prompts/tts.js';
 import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
 import { CallCenter } from './calls/call-center.js';
@@ -32,6 +33,7 @@ import { corsAndFraming } from './http/origins.js';
 import { openApiDocument } from './http/openapi.js';
 import { createWebServer } from './http/server.js';
 import { opsRoutes } from './http/ops-routes.js';
+import { promptRoutes } from './http/prompt-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { lookupCaller } from './lookup.js';
 import { Metrics } from './metrics.js';
@@ -52,6 +54,8 @@ export interface Switchboard {
   readonly adapters: readonly PbxAdapter[];
   readonly simulators: readonly SimulatorAdapter[];
   readonly http: HttpServer;
+  /** Text prompts rendered to 8 kHz WAV and served at `/prompts/:hash.wav`, for adapters that play audio by URL. */
+  readonly prompts: PromptAudio;
   readonly flows: Flows;
   /** Starts listening on the configured host and port; resolves with the base URL. */
   listen(): Promise<string>;
@@ -84,6 +88,7 @@ function buildAdapters(config: Config): PbxAdapter[] {
 
 export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): Switchboard {
   const log = opts.log ?? createLogger(config.log.level);
+  const prompts = new PromptAudio({ dir: join(config.dataDir, 'prompts'), log });
   const adapters = buildAdapters(config);
   const region = config.phone.defaultRegion as CountryCode;
   const db = openDatabase(config.dataDir);
@@ -147,6 +152,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.use(flowRoutes({ flows, sessions, agents: config.agents }));
   app.use(reportRoutes({ db, sessions, agents: config.agents }));
   app.use(simulatorRoutes(simulators));
+  app.use(promptRoutes(prompts));
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
   app.get('/', (_req, res) => res.redirect('/agent/'));
   app.get(['/agent', '/phone'], (req, res) => res.redirect(`${req.path}/`));
@@ -169,7 +175,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   sweeper.unref();
 
   return {
-    config, log, db, metrics, callCenter, adapters, simulators, http,
+    config, log, db, metrics, callCenter, adapters, simulators, http, prompts,
     async listen() {
       await Promise.all(adapters.map((a) => a.connect()));
       await new Promise<void>((resolve, reject) => {

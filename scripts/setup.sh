@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for Switchboard's tests: the system packages the
-# tests drive (Debian's chromium for the browser tests), then the npm packages
+# tests drive (Debian's chromium for the browser tests, espeak-ng for prompt audio), then the npm packages
 # from the lockfile. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# espeak-ng renders text prompts to audio (ivr/prompts/tts.ts).
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing from Debian: ${missing[*]}"

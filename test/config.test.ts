@@ -25,7 +25,7 @@ describe('configuration', () => {
   it('uses the embedded default when no file is given', () => {
     const { config, source } = loadConfig({ env: {} });
     expect(source).toBeNull();
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, allowedOrigins: [] });
     expect(config.adapters).toEqual([{ id: 'sim', kind: 'simulator', enabled: true, charsPerSecond: 15 }]);
     expect(config.agents.map((a) => [a.username, a.role])).toEqual([['alice', 'agent'], ['bob', 'agent'], ['admin', 'admin']]);
     expect(config.seedDemoData).toBe(true);

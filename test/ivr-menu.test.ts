@@ -3,16 +3,10 @@
  * through the simulator PBX with fake timers: no sleeps, time is advanced.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fromPromise } from 'xstate';
-import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
 import { readFileSync } from 'node:fs';
-import type { FlowOutput as MenuOutput } from '../ivr/flow/context.js';
-import { compileFlowText } from '../ivr/flow/registry.js';
-import { bindFlow, startIvrSession, type IvrSession } from '../ivr/session.js';
+import { compile, startCall as startFlowCall, type IvrCall } from './helpers/ivr-harness.js';
 
-const compiled = compileFlowText(readFileSync(new URL('../ivr/flows/main.yaml', import.meta.url), 'utf8'));
-if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-const MAIN = compiled.flow;
+const MAIN = compile(readFileSync(new URL('../ivr/flows/main.yaml', import.meta.url), 'utf8'));
 
 // 20 characters a second: welcome 1.1 s, menu 2.15 s, invalid 1.35 s.
 const CPS = 20;
@@ -20,61 +14,10 @@ const WELCOME_MS = 1_100;
 const MENU_MS = 2_150;
 const NO_INPUT_MS = 5_000;
 
-interface Harness {
-  sim: SimulatorAdapter;
-  callId: string;
-  session: IvrSession;
-  outcome: () => MenuOutput | null;
-  prompts: () => string[];
-  finished: () => Array<{ completed: boolean }>;
-}
+type Harness = IvrCall;
 
-/**
- * Starts a call in the default menu. With `slowAnswer` the PBX takes a second to
- * answer (honouring the actor's AbortSignal like a real adapter call) and the
- * harness returns before it does, so a test can hang up during `answering`.
- */
-async function startCall(opts: { slowAnswer?: boolean } = {}): Promise<Harness> {
-  const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: CPS });
-  await sim.connect();
-  let machine = bindFlow(MAIN.machine, sim);
-  if (opts.slowAnswer) {
-    machine = machine.provide({
-      actors: {
-        answer: fromPromise<void, { callId: string }>(
-          ({ signal }) =>
-            new Promise<void>((resolve) => {
-              const t = setTimeout(resolve, 1_000);
-              signal.addEventListener('abort', () => clearTimeout(t));
-            }),
-        ),
-      },
-    });
-  }
-  let outcome: MenuOutput | null = null;
-  let session: IvrSession | null = null;
-  sim.onEvent((e) => {
-    if (!session || e.callId !== session.callId) return;
-    if (e.type === 'call.dtmf') session.dtmf(e.digit);
-    if (e.type === 'call.ended') session.hangup();
-  });
-  const callId = sim.startCall('+14155550123', '+18005550100');
-  session = startIvrSession(machine, MAIN.version, { callId }, (out) => {
-    outcome = out;
-  });
-  if (!opts.slowAnswer) await vi.advanceTimersByTimeAsync(0);
-  return {
-    sim,
-    callId,
-    session,
-    outcome: () => outcome,
-    prompts: () => sim.transcript(callId).promptTexts(),
-    finished: () =>
-      sim
-        .transcript(callId)
-        .entries.flatMap((e) => (e.type === 'prompt.finished' ? [{ completed: e.completed }] : [])),
-  };
-}
+/** A call in the default menu; `slowAnswer` lets a test hang up during `answering`. */
+const startCall = (opts: { slowAnswer?: boolean } = {}): Promise<Harness> => startFlowCall(MAIN, { cps: CPS, ...opts });
 
 describe('the default flow (ivr/flows/main.yaml)', () => {
   beforeEach(() => {

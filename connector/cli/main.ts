@@ -7,6 +7,7 @@
  *   switchboard hash-password [PASSWORD]          print a password hash for the config (stdin if omitted)
  *   switchboard backup [--out FILE]               a consistent copy of the embedded store, while it runs
  *   switchboard import contacts FILE.csv [--config FILE]
+ *   switchboard flow validate|simulate|graph FILE ...   IVR flow tools (see flow-commands.ts)
  *
  * Exit codes: 0 success, 1 runtime failure, 2 bad config or bad usage.
  */
@@ -19,13 +20,15 @@ import { ConfigError } from '../errors.js';
 import type { CountryCode } from '../phone/normalize.js';
 import { openDatabase } from '../store/db.js';
 import { importContactsCsv } from '../store/import-csv.js';
+import { FLOW_USAGE, runFlowCommand } from './flow-commands.js';
 
 const USAGE = `usage:
   switchboard serve [--config FILE]
   switchboard config check [--config FILE]
   switchboard hash-password [PASSWORD]
   switchboard backup [--out FILE] [--config FILE]
-  switchboard import contacts FILE.csv [--config FILE]`;
+  switchboard import contacts FILE.csv [--config FILE]
+${FLOW_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -59,6 +62,8 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `flow` has options of its own (--queues, --keys...): it parses its arguments itself.
+  if (argv[0] === 'flow') return runFlowCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -38,7 +38,9 @@ function holds(cond: Condition, ctx: FlowContext, accountExists: (n: string) => 
 
 export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
   const accountExists = opts.accountExists ?? (() => false);
-  const clock = opts.now ?? Date.now;
+  // Read Date.now at each call, not once here: a machine compiled before fake timers were
+  // installed (a module-level flow in a test) must still follow the faked clock.
+  const clock = opts.now ?? (() => Date.now());
   const gathers = new Map(Object.entries(flow.nodes).filter((e): e is [string, NodeOf<'gather'>] => e[1].kind === 'gather'));
   const menus = new Map(Object.entries(flow.nodes).filter((e): e is [string, NodeOf<'menu'>] => e[1].kind === 'menu'));
   const languages = new Map(Object.entries(flow.nodes).filter((e): e is [string, NodeOf<'language'>] => e[1].kind === 'language'));

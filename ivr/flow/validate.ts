@@ -192,7 +192,8 @@ export function validateFlowText(text: string, opts: { queues?: ReadonlySet<stri
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => ({ path: '(file)', line: e.linePos?.[0]?.line ?? null, message: e.message.split('\n')[0] ?? e.message })) };
+    // With prettyErrors off the parser sets no `linePos`: take the line from the error's offset.
+    return { ok: false, problems: doc.errors.map((e) => ({ path: '(file)', line: counter.linePos(e.pos[0]).line, message: e.message.split('\n')[0] ?? e.message })) };
   }
   const raw: unknown = doc.toJS();
   const parsed = flowSchema.safeParse(raw);
@@ -200,8 +201,9 @@ export function validateFlowText(text: string, opts: { queues?: ReadonlySet<stri
     return {
       ok: false,
       problems: parsed.error.issues.map((i) => {
-        const path = i.code === 'unrecognized_keys' ? i.path : i.path;
-        return { path: formatPath(path), line: lineOf(doc, counter, path), message: issueMessage(i, raw) };
+        // An unknown key is reported on its object, but its line is the key's own (the typo is there).
+        const at = i.code === 'unrecognized_keys' && i.keys[0] !== undefined ? [...i.path, i.keys[0]] : i.path;
+        return { path: formatPath(i.path), line: lineOf(doc, counter, at), message: issueMessage(i, raw) };
       }),
     };
   }

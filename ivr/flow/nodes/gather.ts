@@ -6,6 +6,7 @@
  * entry is a no-input failure, a wrong one an invalid failure; after `retries`
  * failures the caller goes to `fallback`.
  */
+import { and } from 'xstate';
 import type { NodeOf } from '../schema.js';
 import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
 
@@ -33,8 +34,10 @@ export function compileGather(id: string, node: NodeOf<'gather'>, env: CompileEn
       },
       evaluate: {
         always: [
-          { guard: 'digitsValid', target: env.target(node.next), actions: 'storeGathered' },
-          { guard: { type: 'and', guards: ['noDigits', retry] }, target: 'noInput', actions: 'recordNoInput' },
+          // A gather whose `next` is itself ("enter another number") enters it again (see menu.ts).
+          { guard: 'digitsValid', target: env.target(node.next), ...(node.next === id ? { reenter: true } : {}), actions: 'storeGathered' },
+          // `and()`, not `{ type: 'and' }`: XState v5 has no built-in guard by that name (it threw on every failed entry).
+          { guard: and(['noDigits', retry]), target: 'noInput', actions: 'recordNoInput' },
           { guard: 'noDigits', target: env.target(node.fallback), actions: 'recordNoInput' },
           { guard: retry, target: 'invalid', actions: 'recordInvalid' },
           { target: env.target(node.fallback), actions: 'recordInvalid' },

@@ -17,6 +17,9 @@ export function compileMenu(id: string, node: NodeOf<'menu'>, env: CompileEnv): 
         ...Object.entries(node.options).map(([key, to]) => ({
           guard: { type: 'keyIs', params: { key } },
           target: env.target(to),
+          // An option naming the menu itself ("press 9 to repeat") enters it again: without
+          // `reenter` XState v5 stays in the node, skipping its entry (failures, path, type-ahead).
+          ...(to === id ? { reenter: true } : {}),
           actions: 'recordKey',
         })),
         { guard: retry, target: '.invalid', actions: 'recordInvalid' },

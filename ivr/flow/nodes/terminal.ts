@@ -51,33 +51,39 @@ export function compileTerminal(id: string, node: Terminal, env: CompileEnv): St
           },
         }),
       };
-    case 'transfer':
+    case 'transfer': {
+      const transferred = { target: done, actions: { type: 'setResult', params: { result: { outcome: 'transfer', to: node.to }, step: 'transferred', extra: { to: node.to } } } };
       return {
         entry: [enter(id)],
         ...promptThen(id, env, node, 'transferring', {
           transferring: {
+            // A PBX ends the IVR's call leg when a blind transfer goes through, and may say so
+            // (`call.ended` -> HANGUP) before the transfer request resolves: that is the transfer
+            // done, not a caller hanging up.
+            on: { HANGUP: transferred },
             invoke: {
               src: 'transfer',
               input: ({ context }: { context: FlowContext }) => ({ callId: context.callId, to: node.to }),
-              onDone: { target: done, actions: { type: 'setResult', params: { result: { outcome: 'transfer', to: node.to }, step: 'transferred', extra: { to: node.to } } } },
+              onDone: transferred,
               onError: { target: '#flow.failed', actions: 'resultFailed' },
             },
           },
         }),
       };
-    case 'hangup':
+    }
+    case 'hangup': {
+      const hungUp = { target: done, actions: { type: 'setResult', params: { result: { outcome: 'hangup' }, step: 'hangup' } } };
       return {
         entry: [enter(id)],
         ...promptThen(id, env, node, 'hangingUp', {
           hangingUp: {
-            invoke: {
-              src: 'hangup',
-              input: callId,
-              onDone: { target: done, actions: { type: 'setResult', params: { result: { outcome: 'hangup' }, step: 'hangup' } } },
-              onError: { target: done, actions: { type: 'setResult', params: { result: { outcome: 'hangup' }, step: 'hangup' } } },
-            },
+            // The PBX reports the hangup the IVR asked for (`call.ended` -> HANGUP), usually
+            // before the request resolves: the flow's own hangup, not the caller's.
+            on: { HANGUP: hungUp },
+            invoke: { src: 'hangup', input: callId, onDone: hungUp, onError: hungUp },
           },
         }),
       };
+    }
   }
 }
