@@ -83,10 +83,12 @@ export interface BlindTransfer {
 /** Optional: recording the caller (the IVR's voicemail node). */
 export interface Recorder {
   /**
-   * Records until the caller presses `#`, hangs up, `maxSeconds` pass, or `signal`
+   * Records under `name` (unique per call: the IVR knows the name even when the
+   * caller hangs up mid-message, and what was recorded until then MUST be kept)
+   * until the caller presses `#`, hangs up, `maxSeconds` pass, or `signal`
    * aborts; resolves with a PBX reference to the recording (null when nothing was kept).
    */
-  record(callId: string, opts: { maxSeconds: number }, signal: AbortSignal): Promise<{ recording: string | null }>;
+  record(callId: string, opts: { maxSeconds: number; name: string }, signal: AbortSignal): Promise<{ recording: string | null }>;
 }
 
 export type PbxEventListener = (event: PbxEvent) => void;

@@ -17,9 +17,9 @@ export function bindFlow(machine: FlowMachine, pbx: Pbx): FlowMachine {
     actors: {
       answer: fromPromise<void, { callId: string }>(({ input }) => pbx.answer(input.callId)),
       play: fromPromise<PlaybackResult, { callId: string; prompt: Prompt }>(({ input, signal }) => pbx.play(input.callId, input.prompt, signal)),
-      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number }>(async ({ input, signal }) =>
+      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number; name: string }>(async ({ input, signal }) =>
         // A PBX that cannot record still takes the callback: the case is opened without a recording.
-        pbx.record ? pbx.record(input.callId, { maxSeconds: input.maxSeconds }, signal) : { recording: null },
+        pbx.record ? pbx.record(input.callId, { maxSeconds: input.maxSeconds, name: input.name }, signal) : { recording: null },
       ),
       transfer: fromPromise<void, { callId: string; to: string }>(async ({ input }) => {
         if (!pbx.transfer) throw new AdapterError('PBX_REJECTED', 'this PBX adapter cannot transfer', { adapterId: pbx.id });

@@ -178,7 +178,7 @@ describe('switchboard flow simulate', () => {
     expect(t).toContain('hours: branch to closed');
     expect(t).toContain('recording...');
     expect(t).toContain('recording stops');
-    expect(r.stdout).toMatch(/outcome: voicemail sim-recording-\S+ \(queue general\)\n/);
+    expect(r.stdout).toMatch(/outcome: voicemail voicemail-\S+ \(queue general\)\n/);
   });
 
   it('--attr account.vip=true: a VIP caller goes to the priority queue', async () => {

@@ -330,3 +330,24 @@ describe('flow validation: the shipped flows', () => {
     });
   }
 });
+
+describe('opening hours', () => {
+  it('an overnight range is refused with a way to write it', () => {
+    const v = validateFlowText(`name: x
+start: h
+nodes:
+  h:
+    kind: hours
+    timezone: Europe/London
+    weekly: { fri: ["22:00-06:00"] }
+    open: q
+    closed: q
+  q: { kind: queue, queue: general }
+`);
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.problems).toEqual([
+      { path: 'nodes.h.weekly.fri[0]', line: 7, message: 'expected the end after the start; split overnight hours over two days (22:00-24:00, then 00:00-06:00)' },
+    ]);
+  });
+});

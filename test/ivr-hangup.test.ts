@@ -65,7 +65,7 @@ describe('a caller hanging up', () => {
   const moments: Array<[string, (c: IvrCall) => Promise<void>, string]> = [
     ['answering', async () => {}, '"answering"'],
     ['a play prompt', wait(100), '"node-hello"'],
-    ['the language prompt', wait(promptMs('Hello.') + 100), '"node-lang":"prompting"'],
+    ['the language prompt', wait(promptMs('Hello.') + 100), '"node-lang":"prompt-0"'],
     ['the language timeout', wait(promptMs('Hello.') + promptMs('Press 1 for English.') + 100), '"node-lang":"waiting"'],
     ['the menu prompt', keys('1'), '"node-menu":"prompting"'],
     ['the menu no-input wait', keys('1', promptMs('Pick a service.') + 100), '"node-menu":"waiting"'],
@@ -78,7 +78,6 @@ describe('a caller hanging up', () => {
     ['the queue prompt', keys('12'), '"node-queue":"prompting"'],
     ['the callback prompt', keys('13'), '"node-callback":"prompting"'],
     ['the voicemail prompt', keys('14'), '"node-voicemail":"prompting"'],
-    ['the voicemail recording', keys('14', promptMs('After the tone.') + 1_000), '"node-voicemail":"recording"'],
     ['the transfer prompt', keys('15'), '"node-transfer":"prompting"'],
     ['the goodbye prompt', keys('16'), '"node-bye":"prompting"'],
   ];
@@ -94,4 +93,13 @@ describe('a caller hanging up', () => {
       expect(vi.getTimerCount()).toBe(0);
     });
   }
+
+  it('during the voicemail recording keeps the message: most callers end a voicemail by hanging up', async () => {
+    const c = await startCall(all);
+    await keys('14', promptMs('After the tone.') + 1_000)(c);
+    expect(JSON.stringify(c.session.state())).toContain('"node-voicemail":"recording"');
+    await c.hangup();
+    expect(c.outcome()).toMatchObject({ outcome: 'voicemail', recording: `voicemail-${c.callId}` });
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

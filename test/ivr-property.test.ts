@@ -107,8 +107,10 @@ describe('no caller is ever stuck', () => {
           const out = c.outcome();
           if (out === null) throw new Error(`no outcome ${SILENT_BOUND_MS} ms after the last action; state ${JSON.stringify(c.session.state())}`);
           if (!ENDINGS.includes(out.outcome)) throw new Error(`outcome ${out.outcome}: ${String((out as { error?: unknown }).error)}`);
-          // caller-hangup exactly when the caller hung up (the PBX ending a transfer or the flow's own hangup is not one).
-          if ((out.outcome === 'caller-hangup') !== hungUp) throw new Error(`outcome ${out.outcome}, yet the caller ${hungUp ? 'hung up' : 'never hung up'}`);
+          // caller-hangup exactly when the caller hung up (the PBX ending a transfer or the flow's own hangup is not one),
+          // except that a caller who hangs up to end a voicemail has left a voicemail.
+          const endedByCaller = out.outcome === 'caller-hangup' || (out.outcome === 'voicemail' && hungUp);
+          if (endedByCaller !== hungUp) throw new Error(`outcome ${out.outcome}, yet the caller ${hungUp ? 'hung up' : 'never hung up'}`);
           if (out.path.length > MAX_PATH) throw new Error(`path of ${out.path.length} steps`);
           if (vi.getTimerCount() !== 0) throw new Error(`${vi.getTimerCount()} timer(s) left after ${out.outcome}`);
           reached.add(`${out.outcome} at ${out.path.at(-1)?.node ?? '(answering)'}`);

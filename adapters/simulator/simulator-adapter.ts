@@ -171,9 +171,9 @@ export class SimulatorAdapter implements PbxAdapter {
   }
 
   /** Records until `#`, `maxSeconds`, the caller hanging up, or `signal`. */
-  async record(callId: string, opts: { maxSeconds: number }, signal: AbortSignal): Promise<{ recording: string | null }> {
+  async record(callId: string, opts: { maxSeconds: number; name: string }, signal: AbortSignal): Promise<{ recording: string | null }> {
     const call = this.liveCall(callId);
-    const recording = `sim-recording-${randomUUID()}`;
+    const recording = opts.name;
     call.transcript.push({ type: 'recording.started', recording });
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();

@@ -202,11 +202,13 @@ export class CallCenter {
   private ended(call: LiveCall, reason: EndReason, at: string): void {
     const { record } = call;
     const phase = record.phase;
+    // The IVR hears of the end first: a transfer that went through, or a voicemail the
+    // caller ended by hanging up, is its result (and opens its case), not an abandoned call.
+    call.ivr?.hangup();
     record.phase = 'ended';
     record.endedAt = at;
     record.endReason = call.endRequestedByAgent ? 'agent-hangup' : END_REASON[reason];
     call.hold?.abort();
-    call.ivr?.hangup();
     this.o.dispatcher.remove(call);
     if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
     const outcome: CallOutcome =

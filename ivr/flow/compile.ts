@@ -8,7 +8,7 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { PlaybackResult, Prompt } from '../../adapters/adapter.js';
 import type { IvrStep } from '../../connector/protocol.js';
-import { MASK, shownAttributes, type AttributeValue, type FlowContext, type FlowEvent, type FlowInput, type FlowOutput, type FlowResult } from './context.js';
+import { MASK, shownAttributes, voicemailName, type AttributeValue, type FlowContext, type FlowEvent, type FlowInput, type FlowOutput, type FlowResult } from './context.js';
 import { isOpenAt } from './hours.js';
 import { compileNode, type CompileEnv } from './nodes/index.js';
 import type { Condition, Flow, NodeOf } from './schema.js';
@@ -62,7 +62,7 @@ export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
       play: fromPromise<PlaybackResult, { callId: string; prompt: Prompt }>(async () => {
         throw new Error('IVR actor "play" was not provided');
       }),
-      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number }>(async () => ({ recording: null })),
+      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number; name: string }>(async () => ({ recording: null })),
       transfer: fromPromise<void, { callId: string; to: string }>(async () => {
         throw new Error('IVR actor "transfer" was not provided');
       }),
@@ -135,10 +135,12 @@ export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
           path: [...context.path, step(context.node, 'callback', { queue: p.queue })],
         };
       }),
-      setVoicemailResult: assign(({ context, event }, p: { queue: string }) => {
+      setVoicemailResult: assign(({ context, event }, p: { queue: string; kept?: boolean }) => {
         const out = (event as { output?: { recording?: string | null } }).output;
+        // kept: the caller hung up mid-message; the PBX keeps what it recorded under our name.
+        const recording = out?.recording ?? (p.kept ? voicemailName(context.callId) : null);
         return {
-          result: { outcome: 'voicemail' as const, queue: p.queue, recording: out?.recording ?? null },
+          result: { outcome: 'voicemail' as const, queue: p.queue, recording },
           path: [...context.path, step(context.node, 'voicemail', { queue: p.queue })],
         };
       }),

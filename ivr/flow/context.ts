@@ -48,6 +48,9 @@ export interface FlowInput {
 
 export const MASK = '••••';
 
+/** The name a call's voicemail is recorded under. */
+export const voicemailName = (callId: string): string => `voicemail-${callId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+
 /** Attributes with sensitive values masked. */
 export function shownAttributes(ctx: Pick<FlowContext, 'attributes' | 'sensitive'>): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};

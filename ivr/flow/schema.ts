@@ -106,7 +106,13 @@ const branch = z.strictObject({
 });
 
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
-const ranges = z.array(z.string().regex(hhmm, { error: 'expected a time range such as 09:00-17:30' }));
+const range = z
+  .string()
+  .regex(hhmm, { error: 'expected a time range such as 09:00-17:30', abort: true })
+  .refine((r) => r.slice(0, 5) < r.slice(6), {
+    error: 'expected the end after the start; split overnight hours over two days (22:00-24:00, then 00:00-06:00)',
+  });
+const ranges = z.array(range);
 const day = ranges.default([]);
 
 const hours = z.strictObject({

@@ -163,7 +163,7 @@ export async function simulateFlow(text: string, opts: SimulateOptions, print: (
       },
       hangup: (callId: string) => sim.hangup(callId),
       transfer: (callId: string, to: string) => sim.transfer(callId, to),
-      record: (callId: string, o: { maxSeconds: number }, signal: AbortSignal) => sim.record(callId, o, signal),
+      record: (callId: string, o: { maxSeconds: number; name: string }, signal: AbortSignal) => sim.record(callId, o, signal),
     };
     sim.onEvent((e) => {
       if (!session || e.callId !== session.callId) return;

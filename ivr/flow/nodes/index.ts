@@ -20,13 +20,13 @@ export interface CompileEnv {
   target(id: string): string;
 }
 
-/** An invoke of the `play` actor for a prompt, in the caller's language. */
-export function playInvoke(env: CompileEnv, promptId: string, spec: PromptSpec, next: unknown): StateConfig {
+/** An invoke of the `play` actor for a prompt, in the caller's language (or in `language`). */
+export function playInvoke(env: CompileEnv, promptId: string, spec: PromptSpec, next: unknown, language?: string): StateConfig {
   return {
     src: 'play',
     input: ({ context }: { context: FlowContext }) => ({
       callId: context.callId,
-      prompt: resolvePrompt(spec, promptId, context.language, env.flow.defaultLanguage),
+      prompt: resolvePrompt(spec, promptId, language ?? context.language, env.flow.defaultLanguage),
     }),
     onDone: next,
     // A prompt that fails to play must not strand the caller: carry on.

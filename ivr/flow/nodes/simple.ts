@@ -41,16 +41,21 @@ export function compileHours(id: string, node: NodeOf<'hours'>, env: CompileEnv)
   };
 }
 
-/** language: a key picks the prompt language; no key (or another) keeps the default. */
+/**
+ * language: the prompt plays in each of the flow's languages in turn (a caller who
+ * needs Japanese must hear the Japanese offer); a key picks the language at any
+ * time; no key (or another) keeps the default.
+ */
 export function compileLanguage(id: string, node: NodeOf<'language'>, env: CompileEnv): StateConfig {
   const next = env.target(node.next);
+  const langs = env.flow.languages;
+  const prompts = Object.fromEntries(
+    langs.map((lang, i) => [`prompt-${i}`, { invoke: playInvoke(env, `${id}.prompt`, node.prompt, i + 1 < langs.length ? `prompt-${i + 1}` : 'waiting', lang) }]),
+  );
   return {
     entry: [enter(id), 'replayTypeahead'],
-    initial: 'prompting',
+    initial: 'prompt-0',
     on: { DTMF: [{ guard: 'isLanguageKey', target: next, actions: 'setLanguage' }, { actions: [] }] },
-    states: {
-      prompting: { invoke: playInvoke(env, `${id}.prompt`, node.prompt, 'waiting') },
-      waiting: { after: { languageTimeout: next } },
-    },
+    states: { ...prompts, waiting: { after: { languageTimeout: next } } },
   };
 }

@@ -3,7 +3,7 @@
  * play a prompt first, then sets the flow's result; the connector carries it out
  * (waits in the queue, opens the callback case...).
  */
-import type { FlowContext } from '../context.js';
+import { voicemailName, type FlowContext } from '../context.js';
 import type { NodeOf } from '../schema.js';
 import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
 
@@ -42,9 +42,11 @@ export function compileTerminal(id: string, node: Terminal, env: CompileEnv): St
         entry: [enter(id)],
         ...promptThen(id, env, node, 'recording', {
           recording: {
+            // Most callers end a message by hanging up, not with #: the message still counts.
+            on: { HANGUP: { target: done, actions: { type: 'setVoicemailResult', params: { queue: node.queue, kept: true } } } },
             invoke: {
               src: 'record',
-              input: ({ context }: { context: FlowContext }) => ({ callId: context.callId, maxSeconds: node.maxSeconds }),
+              input: ({ context }: { context: FlowContext }) => ({ callId: context.callId, maxSeconds: node.maxSeconds, name: voicemailName(context.callId) }),
               onDone: { target: done, actions: { type: 'setVoicemailResult', params: { queue: node.queue } } },
               onError: { target: done, actions: { type: 'setVoicemailResult', params: { queue: node.queue } } },
             },
