@@ -72,8 +72,9 @@ export function startIvrSession(
   return {
     callId: input.callId,
     version,
-    dtmf: (digit) => actor.send({ type: 'DTMF', digit }),
-    hangup: () => actor.send({ type: 'HANGUP' }),
+    // A finished session ignores late events (XState would warn about a stopped actor).
+    dtmf: (digit) => void (done || actor.send({ type: 'DTMF', digit })),
+    hangup: () => void (done || actor.send({ type: 'HANGUP' })),
     path: () => actor.getSnapshot().context.path,
     state: () => actor.getSnapshot().value,
   };
