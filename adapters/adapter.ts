@@ -91,10 +91,28 @@ export interface Recorder {
   record(callId: string, opts: { maxSeconds: number; name: string }, signal: AbortSignal): Promise<{ recording: string | null }>;
 }
 
+/**
+ * Optional: click-to-dial. The agent's phone rings first; once the agent answers,
+ * the adapter dials the customer and bridges the two.
+ */
+export interface ClickToDial {
+  /**
+   * Rings `endpoint` (the agent's phone) and resolves with the call's ids once it
+   * rings; `callId` names the customer's leg, `legId` the agent's. After that the
+   * adapter MUST emit, for `callId`: `agent.answered` when the agent picks up (it
+   * then dials `to`, E.164, presenting `callerId` when given), `call.answered` when
+   * the customer answers, `call.connected` once the two are bridged,
+   * `agent.leg.ended` when the agent's phone never answers, and exactly one
+   * `call.ended` whichever side hangs up (the adapter hangs the other side up). It
+   * MUST NOT emit `call.started` for such a call.
+   */
+  dial(req: { endpoint: string; to: string; callerId?: string }): Promise<{ callId: string; legId: string }>;
+}
+
 export type PbxEventListener = (event: PbxEvent) => void;
 export type StateListener = (health: AdapterHealth) => void;
 
-export interface PbxAdapter extends CallControl, Partial<RemoteAnswer>, Partial<BlindTransfer>, Partial<Recorder> {
+export interface PbxAdapter extends CallControl, Partial<RemoteAnswer>, Partial<BlindTransfer>, Partial<Recorder>, Partial<ClickToDial> {
   readonly id: string;
   readonly kind: string;
   /** Connects to the PBX. MUST NOT reject on a network failure: it reports `disconnected` and retries. */

@@ -71,6 +71,38 @@ export interface CallEnded extends Base {
   reason: EndReason;
 }
 
+/**
+ * Observe mode: a phone the adapter watches is ringing with a call the PBX routes
+ * by itself (its dialplan queues the call, e.g. app_queue). Nothing is controlled:
+ * `callId` is the caller's channel, `legId` the watched phone's. An adapter MUST
+ * emit it at most once per `legId` and MUST NOT emit it for legs it rang itself.
+ */
+export interface ObservedRinging extends Base {
+  type: 'observed.ringing';
+  legId: string;
+  /** The watched endpoint, as configured (e.g. `PJSIP/alice`). */
+  endpoint: string;
+  /** Calling number, verbatim. */
+  ani: string;
+  callerName: string | null;
+  dnis: string;
+}
+
+/** Observe mode: the watched phone answered. At most once per `legId`. */
+export interface ObservedAnswered extends Base {
+  type: 'observed.answered';
+  legId: string;
+  endpoint: string;
+}
+
+/** Observe mode: the watched phone's leg ended (answered or not). At most once per `legId`. */
+export interface ObservedEnded extends Base {
+  type: 'observed.ended';
+  legId: string;
+  endpoint: string;
+  reason: EndReason;
+}
+
 export type PbxEvent =
   | CallStarted
   | CallAnswered
@@ -79,7 +111,10 @@ export type PbxEvent =
   | AgentAnswered
   | AgentLegEnded
   | CallConnected
-  | CallEnded;
+  | CallEnded
+  | ObservedRinging
+  | ObservedAnswered
+  | ObservedEnded;
 
 export type PbxEventType = PbxEvent['type'];
 

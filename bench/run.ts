@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ivrBench } from './ivr.bench.js';
 import { lookupBench } from './lookup.bench.js';
+import { ariBench } from './ari.bench.js';
 import { machine, ratio, type Bench, type BenchResult } from './harness.js';
 
-const ALL: Bench[] = [lookupBench, ivrBench];
+const ALL: Bench[] = [lookupBench, ivrBench, ariBench];
 
 const fmt = (n: number): string => (n >= 1000 ? Math.round(n).toLocaleString('en') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 

@@ -13,10 +13,13 @@ import type { PbxAdapter } from '../adapters/adapter.js';
 import { simulatorRoutes } from '../adapters/simulator/http.js';
 import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
 import { PromptAudio } from '../ivr/prompts/tts.js';
+import { createAsteriskAdapter } from './adapters/asterisk.js';
 import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
 import { CallCenter } from './calls/call-center.js';
+import { ClickToDial } from './calls/click-to-dial.js';
 import { Dispatcher } from './calls/dispatcher.js';
+import { CallObserver } from './calls/observer.js';
 import { startHold } from './calls/hold.js';
 import { SqliteCallStore } from './calls/sqlite-call-store.js';
 import { CaseService } from './cases/case-service.js';
@@ -26,6 +29,7 @@ import { ConfigError } from './errors.js';
 import { createFlows, type Flows } from './flows.js';
 import { authRoutes } from './http/auth-routes.js';
 import { caseRoutes } from './http/case-routes.js';
+import { dialRoutes } from './http/dial-routes.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { flowRoutes } from './http/flow-routes.js';
 import { reportRoutes } from './http/report-routes.js';
@@ -74,13 +78,14 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function buildAdapters(config: Config): PbxAdapter[] {
+function buildAdapters(config: Config, log: Logger, prompts: PromptAudio): PbxAdapter[] {
   const problems: string[] = [];
   const adapters: PbxAdapter[] = [];
   config.adapters.forEach((a, i) => {
     if (!a.enabled) return;
     if (a.kind === 'simulator') adapters.push(new SimulatorAdapter({ id: a.id, charsPerSecond: a.charsPerSecond }));
-    else problems.push(`adapters[${i}].kind: the ${a.kind} adapter is not available in this version yet`);
+    else if (a.kind === 'asterisk') adapters.push(createAsteriskAdapter(a, { agents: config.agents, log, prompts }));
+    else problems.push(`adapters[${i}].kind: the ${(a as { kind: string }).kind} adapter is not available in this version yet`);
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return adapters;
@@ -89,7 +94,7 @@ function buildAdapters(config: Config): PbxAdapter[] {
 export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): Switchboard {
   const log = opts.log ?? createLogger(config.log.level);
   const prompts = new PromptAudio({ dir: join(config.dataDir, 'prompts'), log });
-  const adapters = buildAdapters(config);
+  const adapters = buildAdapters(config, log, prompts);
   const region = config.phone.defaultRegion as CountryCode;
   const db = openDatabase(config.dataDir);
   if (config.seedDemoData) {
@@ -137,6 +142,17 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
     callCenter.attach(a);
     a.onStateChange((h) => log.info({ adapter: h.id, state: h.state, error: h.lastError }, 'adapter state changed'));
   }
+  // Calls shown and logged but not routed by the connector: observe mode and click-to-dial (adapters that offer them).
+  const agentCalls = {
+    presence, notifier: agentsNs, calls: new SqliteCallStore(db), metrics, log,
+    lookup: (ani: string) => ({ aniE164: normalizePhone(ani, region).e164, result: lookupCaller(ani, { contacts, cases, defaultRegion: region }) }),
+  };
+  const observer = new CallObserver({ ...agentCalls, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
+  const dialer = new ClickToDial({ ...agentCalls, adapters, defaultRegion: region, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
+  for (const a of adapters) {
+    observer.attach(a);
+    dialer.attach(a);
+  }
   const simulators = adapters.filter((a): a is SimulatorAdapter => a instanceof SimulatorAdapter);
 
   const app = express();
@@ -149,6 +165,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
   app.use(authRoutes({ agents: config.agents, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
+  app.use(dialRoutes({ dialer, sessions }));
   app.use(flowRoutes({ flows, sessions, agents: config.agents }));
   app.use(reportRoutes({ db, sessions, agents: config.agents }));
   app.use(simulatorRoutes(simulators));

@@ -4,6 +4,7 @@
  *
  *   switchboard serve [--config FILE]             run the connector (default command)
  *   switchboard config check [--config FILE]      validate a config file and exit
+ *   switchboard adapters check [--config FILE]    each adapter's reachability and PBX version (exit 1: one unreachable)
  *   switchboard hash-password [PASSWORD]          print a password hash for the config (stdin if omitted)
  *   switchboard backup [--out FILE]               a consistent copy of the embedded store, while it runs
  *   switchboard import contacts FILE.csv [--config FILE]
@@ -17,14 +18,16 @@ import { backup } from './backup.js';
 import { hashPassword } from '../auth/password.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
+import { checkAdapters } from './adapters-check.js';
 import type { CountryCode } from '../phone/normalize.js';
 import { openDatabase } from '../store/db.js';
-import { importContactsCsv } from '../store/import-csv.js';
 import { FLOW_USAGE, runFlowCommand } from './flow-commands.js';
+import { importContactsCsv } from '../store/import-csv.js';
 
 const USAGE = `usage:
   switchboard serve [--config FILE]
   switchboard config check [--config FILE]
+  switchboard adapters check [--config FILE]
   switchboard hash-password [PASSWORD]
   switchboard backup [--out FILE] [--config FILE]
   switchboard import contacts FILE.csv [--config FILE]
@@ -83,6 +86,10 @@ async function main(argv: string[]): Promise<number> {
       const { source } = config(values.config ?? rest[1]);
       console.log(`${source ?? 'embedded default'}: ok`);
       return 0;
+    }
+    case 'adapters': {
+      if (rest[0] !== 'check') throw new UsageError(`unknown adapters command "${rest[0] ?? ''}"`);
+      return checkAdapters(config(values.config).config, (line) => console.log(line));
     }
     case 'backup': {
       const { config: cfg } = config(values.config);

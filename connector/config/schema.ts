@@ -25,15 +25,58 @@ const simulatorAdapter = z.strictObject({
   charsPerSecond: z.number().positive({ error: 'expected a positive number' }).max(10_000).default(15),
 });
 
-const asteriskAdapter = z.strictObject({
-  id,
-  kind: z.literal('asterisk'),
-  enabled: z.boolean().default(true),
-  url,
-  application: z.string().min(1).default('switchboard'),
-  username: z.string().min(1, { error: 'expected a user name' }),
-  password: z.string().min(1, { error: 'expected a password' }),
-});
+/** One Asterisk server over ARI; see docs/adapters/asterisk.md. */
+const asteriskAdapter = z
+  .strictObject({
+    id,
+    kind: z.literal('asterisk'),
+    enabled: z.boolean().default(true),
+    /** The ARI base URL, e.g. http://pbx.example:8088/ari */
+    url,
+    /** The Stasis application the dialplan sends calls to: Stasis(switchboard). */
+    application: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected letters, digits, _ . or -' }).default('switchboard'),
+    /** An ari.conf user; its password from exactly one of password, passwordEnv, passwordFile. */
+    username: z.string().min(1, { error: 'expected a user name' }),
+    password: z.string().min(1, { error: 'expected a password' }).optional(),
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    passwordFile: z.string().min(1).optional(),
+    /** basic: an Authorization header; api_key: ?api_key=user:password on every request. */
+    auth: z.enum(['basic', 'api_key']).default('basic'),
+    requestTimeoutMs: duration(100, 60_000).default(5_000),
+    reconnect: z
+      .strictObject({ initialDelayMs: duration(10, 60_000).default(500), maxDelayMs: duration(100, 600_000).default(30_000) })
+      .prefault({}),
+    /** Asterisk's own limit on ringing an agent leg (seconds); keep it above routing.ringTimeoutMs. */
+    originateTimeoutSec: z.number().int().min(5).max(600).default(60),
+    /** musiconhold.conf class for queued callers (Asterisk's default class when unset). */
+    mohClass: z.string().min(1).optional(),
+    prompts: z
+      .strictObject({
+        /** Prompt id -> media URI, e.g. "main-menu.welcome": "sound:custom/welcome". */
+        sounds: z.record(z.string(), z.string().min(1)).default({}),
+        /** HTTP-served rendered prompts; {id} {text} {lang} {hash} are replaced. */
+        urlTemplate: z.string().regex(/^https?:\/\//, { error: 'expected an http(s) URL template' }).optional(),
+        /** Where Asterisk reaches this Switchboard: text prompts are rendered here and served at <url>/prompts/<hash>.wav. */
+        switchboardUrl: url.optional(),
+        language: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    /** Observe mode: subscribe to the agents' endpoints and pop calls the dialplan rings them with. */
+    observe: z.boolean().default(false),
+    /** Click-to-dial: how to dial a customer, {number} replaced (E.164), e.g. PJSIP/{number}@trunk. */
+    dial: z
+      .strictObject({
+        endpointTemplate: z.string().regex(/\{number\}/, { error: 'expected a dial string with {number}' }),
+        callerId: z.string().min(1).optional(),
+      })
+      .optional(),
+    /** Blind transfer: the dialplan context the caller continues in, the number as the extension. */
+    transferContext: z.string().min(1).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const given = [a.password, a.passwordEnv, a.passwordFile].filter((x) => x !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected exactly one of password, passwordEnv, passwordFile' });
+  });
 
 export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter], {
   error: (issue) =>

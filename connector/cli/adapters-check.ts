@@ -1,0 +1,48 @@
+/**
+ * `switchboard adapters check`: for each configured adapter, whether Switchboard
+ * can reach its PBX, and the PBX's version. Asterisk: GET /ari/asterisk/info with
+ * the configured credentials (asterisk.json), and whether the Stasis application
+ * has an events socket (GET /ari/applications/{name}: 404 when none is connected).
+ * Exit status 1 when any enabled adapter is unreachable.
+ */
+import { AriRestClient } from '../../adapters/asterisk/ari/rest-client.js';
+import { AdapterError } from '../../adapters/errors.js';
+import { asteriskPassword } from '../adapters/asterisk.js';
+import type { Config } from '../config/schema.js';
+
+export async function checkAdapters(config: Config, print: (line: string) => void): Promise<number> {
+  let failed = 0;
+  for (const a of config.adapters) {
+    if (!a.enabled) {
+      print(`${a.id} (${a.kind}): disabled`);
+      continue;
+    }
+    if (a.kind === 'simulator') {
+      print(`${a.id} (simulator): reachable, built into Switchboard`);
+      continue;
+    }
+    const rest = new AriRestClient({
+      adapterId: a.id,
+      baseUrl: a.url,
+      credentials: { username: a.username, password: asteriskPassword(a), mode: a.auth },
+      timeoutMs: a.requestTimeoutMs,
+    });
+    try {
+      const info = await rest.call('GET /asterisk/info', { query: { only: ['system'] } });
+      let app = 'connected';
+      try {
+        await rest.call('GET /applications/{applicationName}', { path: { applicationName: a.application } });
+      } catch (err) {
+        if (!(err instanceof AdapterError && err.httpStatus === 404)) throw err;
+        app = 'not connected (no Switchboard is attached to it now)';
+      }
+      print(`${a.id} (asterisk ${a.url}): reachable, Asterisk ${info.system?.version ?? 'unknown version'}, application ${a.application}: ${app}`);
+    } catch (err) {
+      failed++;
+      const status = err instanceof AdapterError ? err.httpStatus : undefined;
+      const why = status === 401 || status === 403 ? `authentication failed (${status}): check username and password against ari.conf` : (err as Error).message;
+      print(`${a.id} (asterisk ${a.url}): unreachable: ${why}`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
