@@ -14,6 +14,8 @@ import { simulatorRoutes } from '../adapters/simulator/http.js';
 import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
 import { PromptAudio } from '../ivr/prompts/tts.js';
 import { createAsteriskAdapter } from './adapters/asterisk.js';
+import { createHttpCtiAdapter, ctiPbxs } from './adapters/http-cti.js';
+import { ctiRoutes } from '../adapters/http-cti/routes.js';
 import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
 import { CallCenter } from './calls/call-center.js';
@@ -85,6 +87,7 @@ function buildAdapters(config: Config, log: Logger, prompts: PromptAudio): PbxAd
     if (!a.enabled) return;
     if (a.kind === 'simulator') adapters.push(new SimulatorAdapter({ id: a.id, charsPerSecond: a.charsPerSecond }));
     else if (a.kind === 'asterisk') adapters.push(createAsteriskAdapter(a, { agents: config.agents, log, prompts }));
+    else if (a.kind === 'http') adapters.push(createHttpCtiAdapter(a, config.agents));
     else problems.push(`adapters[${i}].kind: the ${(a as { kind: string }).kind} adapter is not available in this version yet`);
   });
   if (problems.length > 0) throw new ConfigError(problems);
@@ -159,6 +162,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(corsAndFraming(config.server.allowedOrigins));
+  // Before the JSON parser: a signed PBX event is checked on its exact bytes.
+  app.use(ctiRoutes(ctiPbxs(config.adapters, adapters)));
   app.use(express.json({ limit: '64kb' }));
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   const openapi = openApiDocument(packageVersion());

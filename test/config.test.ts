@@ -82,10 +82,12 @@ agents:
     queues: [support, nowhere]
 colour: blue
 `);
-    expect(problems(() => loadConfig({ file: p, env: {} })).sort()).toEqual(
+    // The list of adapter kinds grows with each adapter: only its start is pinned here.
+    const found = problems(() => loadConfig({ file: p, env: {} })).map((l) => l.replace(/(expected kind to be one of: simulator, asterisk).*/, '$1...'));
+    expect(found.sort()).toEqual(
       [
         'adapters[0].url: expected a URL',
-        'adapters[1].kind: expected kind to be one of: simulator, asterisk',
+        'adapters[1].kind: expected kind to be one of: simulator, asterisk...',
         'agents[0].passwordHash: expected a password hash from `switchboard hash-password` (scrypt$...), never a plain password',
         'phone.defaultRegion: expected a two-letter region code such as US or GB',
         'server.port: expected a port from 0 to 65535',

@@ -1,11 +1,10 @@
 /** Building an Asterisk adapter from its config entry (the connector's side of adapters/asterisk). */
-import { readFileSync } from 'node:fs';
+import { readSecret } from '../config/secrets.js';
 import type { Logger } from 'pino';
 import type { Prompt } from '../../adapters/adapter.js';
 import { AsteriskAdapter } from '../../adapters/asterisk/asterisk-adapter.js';
 import type { AsteriskAdapterOptions } from '../../adapters/asterisk/options.js';
 import type { AdapterConfig, AgentConfig } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
 
 export type AsteriskAdapterConfig = Extract<AdapterConfig, { kind: 'asterisk' }>;
 
@@ -19,17 +18,7 @@ export interface AsteriskContext {
 
 /** The ARI password from `password`, the environment variable `passwordEnv`, or the file `passwordFile`. */
 export function asteriskPassword(a: AsteriskAdapterConfig, env: NodeJS.ProcessEnv = process.env): string {
-  if (a.password !== undefined) return a.password;
-  if (a.passwordEnv !== undefined) {
-    const v = env[a.passwordEnv];
-    if (!v) throw new ConfigError([`adapters.${a.id}.passwordEnv: the environment variable ${a.passwordEnv} is not set`]);
-    return v;
-  }
-  try {
-    return readFileSync(a.passwordFile ?? '', 'utf8').replace(/\r?\n$/, '');
-  } catch (err) {
-    throw new ConfigError([`adapters.${a.id}.passwordFile: cannot read ${a.passwordFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`], { cause: err });
-  }
+  return readSecret({ value: a.password, env: a.passwordEnv, file: a.passwordFile }, `adapters.${a.id}.password`, env);
 }
 
 export function asteriskOptions(a: AsteriskAdapterConfig, ctx: AsteriskContext): AsteriskAdapterOptions {

@@ -9,6 +9,7 @@ import { AriRestClient } from '../../adapters/asterisk/ari/rest-client.js';
 import { AdapterError } from '../../adapters/errors.js';
 import { asteriskPassword } from '../adapters/asterisk.js';
 import type { Config } from '../config/schema.js';
+import { readSecret } from '../config/secrets.js';
 
 export async function checkAdapters(config: Config, print: (line: string) => void): Promise<number> {
   let failed = 0;
@@ -21,6 +22,18 @@ export async function checkAdapters(config: Config, print: (line: string) => voi
       print(`${a.id} (simulator): reachable, built into Switchboard`);
       continue;
     }
+    if (a.kind === 'http') {
+      // The PBX calls us: nothing to reach. Check what can be checked: its secret is readable.
+      try {
+        readSecret({ value: a.secret, env: a.secretEnv, file: a.secretFile }, `adapters.${a.id}.secret`);
+        print(`${a.id} (http): listening at POST /api/cti/events (${a.auth}); the PBX sends events here`);
+      } catch (err) {
+        failed++;
+        print(`${a.id} (http): misconfigured: ${(err as { problems?: string[] }).problems?.join('; ') ?? (err as Error).message}`);
+      }
+      continue;
+    }
+    if (a.kind !== 'asterisk') continue;
     const rest = new AriRestClient({
       adapterId: a.id,
       baseUrl: a.url,

@@ -78,9 +78,26 @@ const asteriskAdapter = z
     if (given !== 1) ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected exactly one of password, passwordEnv, passwordFile' });
   });
 
-export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter], {
+/** Any PBX that can send an HTTP request on call events (observe mode); see docs/adapters/generic-http.md. */
+const httpCtiAdapter = z
+  .strictObject({
+    id,
+    kind: z.literal('http'),
+    enabled: z.boolean().default(true),
+    /** bearer: `Authorization: Bearer <secret>`; hmac: the body signed with the secret. */
+    auth: z.enum(['bearer', 'hmac'], { error: 'expected bearer or hmac' }).default('bearer'),
+    secret: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+    secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    secretFile: z.string().min(1).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const given = [a.secret, a.secretEnv, a.secretFile].filter((x) => x !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'expected exactly one of secret, secretEnv, secretFile' });
+  });
+
+export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter, httpCtiAdapter], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected kind to be one of: simulator, asterisk' : undefined,
+    issue.code === 'invalid_union' ? 'expected kind to be one of: simulator, asterisk, http' : undefined,
 });
 
 const caseType = z.enum(['technical_support', 'billing_question', 'feature_request', 'customer_info_change']);
