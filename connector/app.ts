@@ -16,6 +16,7 @@ import { PromptAudio } from '../ivr/prompts/tts.js';
 import { createAsteriskAdapter } from './adapters/asterisk.js';
 import { createHttpCtiAdapter, ctiPbxs } from './adapters/http-cti.js';
 import { ctiRoutes } from '../adapters/http-cti/routes.js';
+import { resolvePhoneSettings } from './agents/phone-settings.js';
 import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
 import { CallCenter } from './calls/call-center.js';
@@ -121,7 +122,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   if (config.ivr.watch) flows.registry.watch();
   const presence = new PresenceBoard(config.agents);
   let callCenter: CallCenter | null = null;
-  const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter });
+  const phones = resolvePhoneSettings(config.agents);
+  const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter, phone: (u) => phones.get(u) ?? null });
   const dispatcher = new Dispatcher({
     presence, notifier: agentsNs, queues: config.queues, ringTimeoutMs: config.routing.ringTimeoutMs, metrics, log,
     startHold: (call) => startHold(call.adapter, call.record.callId, config.routing.holdAnnouncementIntervalMs, log),

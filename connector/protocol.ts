@@ -23,6 +23,8 @@ export interface AgentSnapshot {
   /** ISO time of the last state change. */
   stateSince: string;
   queues: string[];
+  /** Present (false) while the agent's softphone is unregistered: the connector offers them no calls. */
+  phoneReachable?: false;
 }
 
 /** One step of the caller's way through the IVR. */
@@ -149,12 +151,32 @@ export interface WrapUp {
   endReason: CallEndReason;
 }
 
+/**
+ * The agent's softphone account (SIP over WebSocket, RFC 7118), sent to that
+ * agent's own sockets only. Absent: desk-phone mode (the PBX rings a desk phone).
+ */
+export interface PhoneSettings {
+  /** The registrar's WebSocket URL. */
+  wsUri: string;
+  /** The agent's address of record, e.g. `sip:alice@example.com`. */
+  aor: string;
+  authorizationUsername: string;
+  /** Null when the registrar does not authenticate. */
+  password: string | null;
+  displayName: string;
+  /** STUN/TURN URLs for ICE. */
+  iceServers: string[];
+  registerExpiresSec: number;
+}
+
 /** Sent on every (re)connection: the whole picture, so a reloaded widget is whole again. */
 export interface SessionSnapshot {
   agent: AgentSnapshot;
   offers: ScreenPop[];
   activeCall: ActiveCall | null;
   wrapUp: WrapUp | null;
+  /** The agent's softphone; absent or null in desk-phone mode. */
+  phone?: PhoneSettings | null;
 }
 
 export type CaseType = 'technical_support' | 'billing_question' | 'feature_request' | 'customer_info_change';
@@ -189,6 +211,12 @@ export interface ClientToServerEvents {
   'call.hangup': (req: { callId: string }, ack: Ack) => void;
   /** Ends after-call work without saving a case (saving a case with the callId ends it too). */
   'wrapup.finish': (req: { callId: string }, ack: Ack<{ agent: AgentSnapshot }>) => void;
+  /**
+   * The widget's softphone registered (true) or lost its registration (false). The
+   * connector offers no calls to an agent whose reporting widgets are all
+   * unregistered or gone, until one reports `registered: true` again.
+   */
+  'phone.state.set': (req: { registered: boolean }, ack: Ack) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -197,4 +225,6 @@ export interface SocketData {
   username: string;
   /** Which login the socket belongs to, so a logout can close it. */
   tokenHash: string;
+  /** The last `phone.state.set` from this socket; undefined: it never reported (desk-phone mode). */
+  phoneRegistered?: boolean;
 }

@@ -9,7 +9,7 @@
  * Usage: node scripts/build-widget.mjs
  */
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -41,11 +41,22 @@ function kib(n) {
   return `${(n / 1024).toFixed(1)} KiB`;
 }
 
+/**
+ * Writes a file atomically (temp file + rename): test files that build the widget
+ * at the same time as a browser loads it never serve a half-written bundle.
+ */
+async function writeAtomic(file, contents) {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, contents);
+  await rename(tmp, file);
+}
+
 export async function buildWidget({ quiet = false } = {}) {
-  await rm(outDir, { recursive: true, force: true });
   const results = [];
   for (const b of bundles) {
-    await build({
+    const out = await build({
+      write: false,
       entryPoints: [b.entry],
       outfile: b.outfile,
       bundle: true,
@@ -58,11 +69,8 @@ export async function buildWidget({ quiet = false } = {}) {
       logLevel: 'warning',
       define: { 'process.env.NODE_ENV': '"production"' },
     });
-    for (const asset of b.assets) {
-      const dest = join(dirname(b.outfile), asset.split('/').pop());
-      await mkdir(dirname(dest), { recursive: true });
-      await copyFile(asset, dest);
-    }
+    for (const f of out.outputFiles) await writeAtomic(f.path, f.contents);
+    for (const asset of b.assets) await writeAtomic(join(dirname(b.outfile), asset.split('/').pop()), await readFile(asset));
     const code = await readFile(b.outfile);
     const gz = gzipSync(code, { level: 9 }).length;
     results.push({ name: b.name, file: relative(root, b.outfile), bytes: code.length, gzip: gz, budgetGzip: b.budgetGzip });

@@ -20,6 +20,12 @@ export interface AgentPresence {
   offeredCallId: string | null;
   /** The call the agent is on, or wrapping up. */
   callId: string | null;
+  /**
+   * False while the agent's softphone is known to be unregistered (its widget said
+   * so, or the widget that reported it went away): no calls are offered then.
+   * True for desk phones, whose reachability the connector cannot see.
+   */
+  reachable: boolean;
 }
 
 export class PresenceBoard {
@@ -37,6 +43,7 @@ export class PresenceBoard {
         idleSinceMs: now,
         offeredCallId: null,
         callId: null,
+        reachable: true,
       });
     }
   }
@@ -49,6 +56,28 @@ export class PresenceBoard {
     return this.agents.values();
   }
 
+  /**
+   * An agent added or changed at run time (admin console): a new one joins as
+   * `away`; a known one gets the new name, queues and endpoint in place, keeping
+   * its state and any call (the object is shared with the call center).
+   */
+  upsert(a: { username: string; displayName: string; queues: readonly string[]; endpoint?: string | null | undefined }, now: number = Date.now()): AgentPresence {
+    const endpoint = a.endpoint ?? `sim/${a.username}`;
+    const known = this.agents.get(a.username);
+    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], endpoint });
+    const added: AgentPresence = {
+      username: a.username, displayName: a.displayName, queues: [...a.queues], endpoint,
+      state: 'away', stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, reachable: true,
+    };
+    this.agents.set(a.username, added);
+    return added;
+  }
+
+  /** Takes a disabled agent off the board: no further offers; a call in progress ends as usual. */
+  remove(username: string): boolean {
+    return this.agents.delete(username);
+  }
+
   /** Sets a state; returns false when it was already that state. */
   set(agent: AgentPresence, state: AgentState, now: number = Date.now()): boolean {
     if (agent.state === state) return false;
@@ -59,13 +88,13 @@ export class PresenceBoard {
   }
 
   /**
-   * Available agents of `queue` with no offer ringing, longest idle first,
-   * leaving out `excluded` (agents who declined this call).
+   * Available, reachable agents of `queue` with no offer ringing, longest idle
+   * first, leaving out `excluded` (agents who declined this call).
    */
   candidates(queue: string, excluded: ReadonlySet<string>): AgentPresence[] {
     const out: AgentPresence[] = [];
     for (const a of this.agents.values()) {
-      if (a.state === 'available' && a.offeredCallId === null && a.queues.includes(queue) && !excluded.has(a.username)) out.push(a);
+      if (a.state === 'available' && a.reachable && a.offeredCallId === null && a.queues.includes(queue) && !excluded.has(a.username)) out.push(a);
     }
     return out.sort((x, y) => x.idleSinceMs - y.idleSinceMs || x.username.localeCompare(y.username));
   }
@@ -83,6 +112,7 @@ export class PresenceBoard {
       state: agent.state,
       stateSince: new Date(agent.stateSinceMs).toISOString(),
       queues: [...agent.queues],
+      ...(agent.reachable ? {} : { phoneReachable: false }),
     };
   }
 }

@@ -252,6 +252,20 @@ export class CallCenter {
     if (state === 'available') this.o.dispatcher.dispatch();
   }
 
+  /**
+   * The agent's softphone registered or lost its registration. Unreachable agents
+   * are skipped by routing; a call still ringing them goes back to the queue.
+   */
+  setPhoneReachable(username: string, reachable: boolean): void {
+    const agent = this.agent(username);
+    if (agent.reachable === reachable) return;
+    agent.reachable = reachable;
+    this.o.log.info({ agent: username, reachable }, 'agent phone reachability changed');
+    const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
+    if (!reachable && offered && !offered.offer?.answered) this.o.dispatcher.withdraw(offered, 'agent-unavailable', { requeue: true, exclude: false });
+    if (reachable) this.o.dispatcher.dispatch();
+  }
+
   private offeredTo(username: string, callId: string): LiveCall {
     const call = this.live.get(callId);
     if (!call && !this.o.calls.get(callId)) throw new AppError('CALL_NOT_FOUND', `No call ${callId}.`);

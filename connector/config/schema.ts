@@ -3,6 +3,7 @@
  * here; every default lives in this file so `switchboard` runs with no file at all.
  */
 import { z } from 'zod';
+import { agentSipSchema } from './agent-sip.js';
 
 const id = z
   .string({ error: 'expected a string' })
@@ -124,6 +125,8 @@ const agentSchema = z.strictObject({
   queues: z.array(id).default([]),
   /** PBX endpoint that rings this agent (e.g. `PJSIP/alice`); the simulator rings a virtual phone. */
   endpoint: z.string().min(1).optional(),
+  /** The widget's softphone (SIP over WebSocket); without it the agent works in desk-phone mode. */
+  sip: agentSipSchema.optional(),
 });
 
 export const configSchema = z

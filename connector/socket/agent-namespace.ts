@@ -12,7 +12,7 @@ import type { CallCenter } from '../calls/call-center.js';
 import type { AgentNotifier } from '../calls/notifier.js';
 import { AppError } from '../errors.js';
 import { parseOrThrow } from '../http/validate.js';
-import type { Ack, ClientToServerEvents, ErrorBody, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol.js';
+import type { Ack, ClientToServerEvents, ErrorBody, InterServerEvents, PhoneSettings, ServerToClientEvents, SocketData } from '../protocol.js';
 
 type AgentNs = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -23,6 +23,7 @@ const POP_ACK_TIMEOUT_MS = 10_000;
 const room = (username: string): string => `agent:${username}`;
 const callIdBody = z.strictObject({ callId: z.string().min(1).max(200) });
 const stateBody = z.strictObject({ state: z.enum(['available', 'away'], { error: 'expected available or away' }) });
+const phoneStateBody = z.strictObject({ registered: z.boolean({ error: 'expected true or false' }) });
 
 function errorBody(err: unknown, log: Logger): ErrorBody {
   if (err instanceof AppError) return err.toBody();
@@ -33,7 +34,15 @@ function errorBody(err: unknown, log: Logger): ErrorBody {
 export class AgentNamespace implements AgentNotifier {
   private ns: AgentNs | null = null;
 
-  constructor(private readonly deps: { sessions: SessionStore; log: Logger; calls: () => CallCenter }) {}
+  constructor(
+    private readonly deps: {
+      sessions: SessionStore;
+      log: Logger;
+      calls: () => CallCenter;
+      /** The agent's softphone settings (sent in that agent's snapshot only); null: desk-phone mode. */
+      phone?: (username: string) => PhoneSettings | null;
+    },
+  ) {}
 
   attach(io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>): void {
     const ns: AgentNs = io.of('/agent');
@@ -76,7 +85,7 @@ export class AgentNamespace implements AgentNotifier {
     const username = socket.data.username;
     void socket.join(room(username));
     const { snapshot, onDelivered } = this.deps.calls().snapshot(username);
-    socket.emit('session.snapshot', snapshot, () => onDelivered());
+    socket.emit('session.snapshot', { ...snapshot, phone: this.deps.phone?.(username) ?? null }, () => onDelivered());
 
     // One wrapper for every request: validate, run, ack; a request without an ack
     // function (a malformed emit) is ignored rather than crashing the handler.
@@ -105,6 +114,25 @@ export class AgentNamespace implements AgentNotifier {
       calls.finishWrapUp(username, callId);
       return { agent: calls.snapshot(username).snapshot.agent };
     });
+    handle('phone.state.set', (body) => {
+      socket.data.phoneRegistered = parseOrThrow(phoneStateBody, body, 'phone state').registered;
+      this.phoneReachability(username);
+    });
+    // The widget that held the registration is gone: so is the phone, unless another reports it.
+    socket.on('disconnect', () => {
+      if (socket.data.phoneRegistered === undefined) return;
+      socket.data.phoneRegistered = undefined;
+      this.phoneReachability(username);
+    });
+  }
+
+  /** Reachable when any connected socket of the agent reports a registered phone. */
+  private phoneReachability(username: string): void {
+    let reachable = false;
+    for (const id of this.ns?.adapter.rooms.get(room(username)) ?? []) {
+      if (this.ns?.sockets.get(id)?.data.phoneRegistered === true) reachable = true;
+    }
+    this.deps.calls().setPhoneReachable(username, reachable);
   }
 
   // ---- AgentNotifier ----------------------------------------------------

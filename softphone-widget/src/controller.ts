@@ -3,25 +3,27 @@
  * the agent's clicks into requests. Views call these methods and never talk to
  * the network themselves.
  */
-import type { OfferWithdrawnReason, ScreenPop, SessionSnapshot, SettableAgentState } from '../../connector/protocol.js';
+import type { ScreenPop, SessionSnapshot, SettableAgentState } from '../../connector/protocol.js';
 import type { CaseRecord } from '../../connector/store/types.js';
-import { ApiClient, ApiError, type CreateCaseRequest } from './api.js';
+import { ApiClient, ApiError, NetworkError, type CreateCaseRequest } from './api.js';
+import { setLang, t, type Lang } from './i18n/index.js';
+import { enqueueCase, isQueuedCall, keepLocalWrapUp } from './outbox.js';
+import { OutboxRunner } from './outbox-runner.js';
+import { createPhone } from './phone-link.js';
+import type { PhoneController } from './phone/phone-controller.js';
 import { announce } from './live.js';
 import { announceName, callerName } from './caller.js';
 import { deleteDraft, pruneDrafts } from './drafts.js';
 import { noteServerNow } from './dom.js';
 import { AgentConnection, type RequestName, type RequestOf, type ResultOf } from './socket.js';
-import { initialState, loadSession, saveSession, type StoredSession, type Store } from './state.js';
-
-const WITHDRAWN: Record<OfferWithdrawnReason, string> = {
-  'ring-timeout': 'was not answered in time and moved on',
-  declined: 'was declined',
-  'caller-hangup': 'ended: the caller hung up',
-  'agent-unavailable': 'moved on',
-};
+import { initialState, loadSession, saveSession, without, type StoredSession, type Store } from './state.js';
+import { WITHDRAWN } from './labels.js';
 
 export class Controller {
   readonly api: ApiClient;
+  /** The softphone; desk-phone mode until a snapshot brings SIP settings. */
+  readonly phone: PhoneController;
+  readonly outbox: OutboxRunner;
   private conn: AgentConnection | null = null;
 
   constructor(private readonly store: Store) {
@@ -29,6 +31,8 @@ export class Controller {
       getToken: () => this.store.get().session?.token ?? null,
       onUnauthorized: () => this.signedOut('Your session has ended. Please sign in again.'),
     });
+    this.phone = createPhone(store, (registered) => void this.request('phone.state.set', { registered }));
+    this.outbox = new OutboxRunner(store, this.api, () => void this.refreshRecent());
   }
 
   /** Resumes a stored session, if any. */
@@ -58,6 +62,7 @@ export class Controller {
 
   private begin(session: StoredSession): void {
     this.store.update({ session, notice: null });
+    this.outbox.refresh();
     this.connect(session.token);
     void this.refreshRecent();
   }
@@ -65,14 +70,19 @@ export class Controller {
   private signedOut(message: string | null): void {
     this.conn?.close();
     this.conn = null;
+    this.phone.stop();
     saveSession(null);
-    this.store.update({ ...initialState, notice: message ? { kind: 'info', text: message } : null });
+    this.store.update((s) => ({ ...initialState, lang: s.lang, notice: message ? { kind: 'info', text: message } : null }));
   }
 
   private connect(token: string): void {
     this.conn?.close();
     const conn = new AgentConnection(token, {
-      onStatus: (connection) => this.store.update({ connection }),
+      onStatus: (connection) => {
+        this.store.update({ connection });
+        // The connector is back: send what was saved while it was away.
+        if (connection === 'connected') this.outbox.kick();
+      },
       onUnauthorized: () => this.signedOut('Your session has ended. Please sign in again.'),
       // The server closed us on purpose: find out whether the token still holds, then come back.
       onServerDisconnect: () => {
@@ -120,15 +130,19 @@ export class Controller {
 
   /** Replaces everything the server knows; keeps a local wrap-up the server no longer has, so no typing is lost. */
   private applySnapshot(snap: SessionSnapshot): void {
+    const username = snap.agent.username;
+    // A wrap-up whose case is already queued here MUST NOT reopen (a new draft would mean a second case).
+    const wrapUp = snap.wrapUp && isQueuedCall(username, snap.wrapUp.callId) ? null : snap.wrapUp;
     this.store.update((s) => ({
       agent: snap.agent,
       offers: snap.offers,
       busyOffers: new Set<string>(),
       activeCall: snap.activeCall,
       hangingUp: false,
-      wrapUp: snap.wrapUp ?? (s.wrapUp && s.wrapUp.callId !== snap.activeCall?.callId ? s.wrapUp : null),
+      wrapUp: wrapUp ?? (s.wrapUp && keepLocalWrapUp(s.wrapUp.callId, snap.activeCall?.callId ?? null, username) ? s.wrapUp : null),
     }));
     pruneDrafts(this.store.get().wrapUp?.callId ?? null);
+    this.phone.configure(snap.phone ?? null, username);
   }
 
   /** Reconnects to receive a fresh snapshot (after an event the widget cannot place). */
@@ -150,6 +164,11 @@ export class Controller {
     announce(text);
   }
 
+  setLang(next: Lang): void {
+    setLang(next);
+    this.store.update({ lang: next });
+  }
+
   dismissNotice(): void {
     this.store.update({ notice: null });
   }
@@ -166,6 +185,8 @@ export class Controller {
 
   async accept(pop: ScreenPop): Promise<void> {
     this.store.update((s) => ({ busyOffers: new Set(s.busyOffers).add(pop.callId) }));
+    // The softphone's leg of this call (if it rings here) is answered together with the pop.
+    void this.phone.linkedAnswer(pop.callId);
     const res = await this.request('call.accept', { callId: pop.callId });
     // On success the busy flag stays until call.connected arrives.
     if (!res.ok) {
@@ -176,6 +197,7 @@ export class Controller {
 
   async decline(pop: ScreenPop): Promise<void> {
     this.store.update((s) => ({ busyOffers: new Set(s.busyOffers).add(pop.callId) }));
+    void this.phone.linkedHangup(pop.callId);
     const res = await this.request('call.decline', { callId: pop.callId });
     // On success the server's call.offer.withdrawn removes the card. Not here: when this
     // agent is the only one left, the same call is offered again before this ack arrives.
@@ -188,6 +210,7 @@ export class Controller {
 
   async hangup(callId: string): Promise<void> {
     this.store.update({ hangingUp: true });
+    void this.phone.linkedHangup(callId);
     const res = await this.request('call.hangup', { callId });
     if (!res.ok) {
       this.store.update({ hangingUp: false });
@@ -209,15 +232,17 @@ export class Controller {
   }
 
   /**
-   * Saves the wrap-up's case. Throws ApiError/NetworkError for the form to show.
+   * Saves the wrap-up's case; null when the server could not be reached and the
+   * case was queued in the browser instead. Throws ApiError for the form to show.
    * A 409 for a key whose earlier save did land (the reply was lost, then the
    * draft was edited) resolves to that earlier case instead of failing.
    */
-  async saveCase(body: CreateCaseRequest, idempotencyKey: string, callerLabel: string): Promise<CaseRecord> {
+  async saveCase(body: CreateCaseRequest, idempotencyKey: string, callerLabel: string): Promise<CaseRecord | null> {
     let record: CaseRecord;
     try {
       record = (await this.api.createCase(body, idempotencyKey)).record;
     } catch (e) {
+      if (e instanceof NetworkError) return this.queueCase(body, idempotencyKey, callerLabel);
       const earlier = e instanceof ApiError && e.code === 'IDEMPOTENCY_KEY_REUSED' && body.callId ? await this.findCaseOfCall(body.callId) : null;
       if (!earlier) throw e;
       record = earlier;
@@ -231,6 +256,22 @@ export class Controller {
     announce(`Case ${record.number} saved.`);
     void this.refreshRecent();
     return record;
+  }
+
+  /**
+   * The connector is unreachable: the case goes to the browser's outbox (same
+   * Idempotency-Key) and the form closes; the outbox sends it when the connector is back.
+   */
+  private queueCase(body: CreateCaseRequest, key: string, callerLabel: string): null {
+    const username = this.store.get().session?.username;
+    if (!username) throw new NetworkError(t('outbox.queued'));
+    enqueueCase({ key, username, body, callerLabel });
+    if (body.callId) deleteDraft(body.callId);
+    this.store.update((s) => ({ wrapUp: s.wrapUp?.callId === body.callId ? null : s.wrapUp }));
+    this.outbox.refresh();
+    this.info(t('outbox.queued'));
+    this.outbox.kick();
+    return null;
   }
 
   private async findCaseOfCall(callId: string): Promise<CaseRecord | null> {
@@ -255,11 +296,4 @@ export class Controller {
     if (!this.conn) return Promise.resolve({ ok: false, error: { code: 'NOT_CONNECTED', message: 'Not signed in.' } } as ResultOf<E>);
     return this.conn.request(event, payload);
   }
-}
-
-function without(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
-  if (!set.has(id)) return set;
-  const next = new Set(set);
-  next.delete(id);
-  return next;
 }

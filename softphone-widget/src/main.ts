@@ -2,13 +2,15 @@
  * Entry point of the agent widget (`/agent/`): one store, one controller, one view tree.
  */
 import { Controller } from './controller.js';
+import { lang, setLang } from './i18n/index.js';
 import { Store, initialState } from './state.js';
 import { mountApp } from './views/app.js';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html must contain #app');
 
-const store = new Store(initialState);
+setLang(lang());
+const store = new Store({ ...initialState, lang: lang() });
 const controller = new Controller(store);
 mountApp(root, store, controller);
 controller.start();

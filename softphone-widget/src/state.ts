@@ -5,6 +5,9 @@
  */
 import type { ActiveCall, AgentSnapshot, ScreenPop, WrapUp } from '../../connector/protocol.js';
 import type { CaseRecord } from '../../connector/store/types.js';
+import type { Lang } from './i18n/index.js';
+import type { QueuedCase } from './outbox.js';
+import { initialPhoneState, type PhoneState } from './phone/phone-state.js';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -37,6 +40,11 @@ export interface AppState {
   /** Null until loaded. */
   recentCases: readonly CaseRecord[] | null;
   notice: Notice | null;
+  /** The softphone (or desk-phone mode). */
+  phone: PhoneState;
+  /** Cases saved while the server was unreachable, waiting to be sent (this agent's). */
+  outbox: readonly QueuedCase[];
+  lang: Lang;
 }
 
 export const initialState: AppState = {
@@ -51,6 +59,9 @@ export const initialState: AppState = {
   lastSaved: null,
   recentCases: null,
   notice: null,
+  phone: initialPhoneState,
+  outbox: [],
+  lang: 'en',
 };
 
 export type Listener = (state: AppState, previous: AppState) => void;
@@ -104,4 +115,12 @@ export function saveSession(session: StoredSession | null): void {
   } catch {
     // Storage full or disabled: the session lasts until the page closes.
   }
+}
+
+/** `set` without `id` (the same set when it had no `id`: no needless re-render). */
+export function without(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  if (!set.has(id)) return set;
+  const next = new Set(set);
+  next.delete(id);
+  return next;
 }

@@ -11,17 +11,22 @@ import { caseFormView } from './case-form.js';
 import { headerView } from './header.js';
 import { loginView } from './login.js';
 import { onCallView, type OnCallView } from './on-call.js';
+import { outboxView } from './outbox-view.js';
+import { phoneCard, type PhoneCardView } from './phone-card.js';
+import { phoneBanner } from './phone-status.js';
 import { popCard, type PopCard } from './pop-card.js';
 import { recentCasesView, savedView } from './recent-cases.js';
+import { t } from '../i18n/index.js';
 
 export function mountApp(root: HTMLElement, store: Store, ctl: Controller): void {
-  let mode: 'login' | 'work' | null = null;
+  let mode: string | null = null;
   let work: Workspace | null = null;
   const render = (s: AppState): void => {
-    const want = s.session ? 'work' : 'login';
+    // A language change rebuilds the page in the new language (drafts live in storage, nothing is lost).
+    const want = `${s.session ? 'work' : 'login'}:${s.lang}`;
     if (want !== mode) {
       mode = want;
-      work = want === 'work' ? workspace(ctl) : null;
+      work = s.session ? workspace(ctl, () => store.get()) : null;
       replaceChildren(root, work ? work.el : loginView(ctl, s.notice?.text ?? null));
     }
     work?.update(s);
@@ -47,24 +52,30 @@ function focusLost(): boolean {
   return !a || a === document.body;
 }
 
-function workspace(ctl: Controller): Workspace {
+function workspace(ctl: Controller, state: () => AppState): Workspace {
   const header = headerView(ctl);
   const notice = h('div', { class: 'notice-slot' });
+  const banner = h('div', { class: 'phone-banner-slot' });
+  const phoneSlot = h('div', { class: 'phone-slot' });
+  const outbox = h('div', { class: 'outbox-slot' });
   const offers = h('div', { class: 'offers' });
   const active = h('div', { class: 'active-slot' });
   const wrap = h('div', { class: 'wrap-slot' });
   const saved = h('div', { class: 'saved-slot' });
   const idle = h('div', { class: 'idle-slot' });
-  const recent = h('aside', { class: 'side', 'aria-label': 'Recent cases' });
+  const recent = h('aside', { class: 'side', 'aria-label': t('app.recent') });
   const el = h(
     'div',
     { class: 'app' },
     header.el,
-    h('main', { class: 'workspace' }, h('section', { class: 'calls', 'aria-label': 'Calls' }, notice, offers, active, wrap, saved, idle), recent),
+    h('main', { class: 'workspace' }, h('section', { class: 'calls', 'aria-label': t('app.calls') }, notice, banner, offers, phoneSlot, active, wrap, saved, outbox, idle), recent),
   );
 
   const cards = new Map<string, PopCard>();
   let onCall: OnCallView | null = null;
+  let phone: PhoneCardView | null = null;
+  let phoneKey = '';
+  let bannerKey = '';
   let formCallId: string | null = null;
   let prev: AppState | null = null;
 
@@ -83,7 +94,7 @@ function workspace(ctl: Controller): Workspace {
               'div',
               { class: `notice notice-${s.notice.kind}`, role: s.notice.kind === 'error' ? 'alert' : 'status' },
               h('span', null, s.notice.text),
-              h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'aria-label': 'Dismiss message', onclick: () => ctl.dismissNotice() }, 'Dismiss'),
+              h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'aria-label': t('app.dismissMessage'), onclick: () => ctl.dismissNotice() }, t('app.dismiss')),
             ),
         );
       }
@@ -103,6 +114,28 @@ function workspace(ctl: Controller): Workspace {
           card.setBusy(s.busyOffers.has(pop.callId));
         }
       }
+
+      const p = s.phone;
+      const nextBannerKey = [p.mode, p.role, p.registration, p.reason, p.retryAt, p.notifications, p.role === 'follower' && !!p.call].join('|');
+      if (nextBannerKey !== bannerKey) {
+        bannerKey = nextBannerKey;
+        replaceChildren(banner, phoneBanner(p, ctl));
+      }
+
+      // The softphone's card: not while its pop is on screen (the pop's Answer answers both).
+      const call = p.role === 'leader' ? p.call : null;
+      const popShown = !!call?.linkedCallId && s.offers.some((o) => o.callId === call.linkedCallId);
+      const shown = call && !(popShown && (call.state === 'ringing' || call.state === 'answering')) ? call : null;
+      const nextPhoneKey = shown ? `${shown.id}:${shown.state === 'established' ? 'active' : 'ringing'}` : '';
+      if (nextPhoneKey !== phoneKey) {
+        phoneKey = nextPhoneKey;
+        phone = shown ? phoneCard(shown, ctl, state) : null;
+        replaceChildren(phoneSlot, phone?.el);
+        const primary = phone?.primary;
+        if (primary && (focusLost() || !isEditing())) focusTarget = () => primary.focus();
+      } else if (shown) phone?.update(shown);
+
+      if (s.outbox !== prev?.outbox) replaceChildren(outbox, outboxView(s.outbox, ctl));
 
       if (s.activeCall !== prev?.activeCall) {
         onCall = s.activeCall ? onCallView(s.activeCall, ctl, username) : null;
@@ -129,11 +162,11 @@ function workspace(ctl: Controller): Workspace {
         replaceChildren(recent, recentCasesView(s.recentCases, s.lastSaved?.record.number ?? null));
       }
 
-      const nothing = !s.offers.length && !s.activeCall && !s.wrapUp && !s.lastSaved;
+      const nothing = !s.offers.length && !s.activeCall && !s.wrapUp && !s.lastSaved && !shown;
       replaceChildren(idle, nothing && idleView(s));
 
       if (!focusTarget && focusLost() && prev) {
-        const fallback = el.querySelector<HTMLElement>('.pop-card .btn-answer:not([disabled]), .on-call .btn-hangup:not([disabled])');
+        const fallback = el.querySelector<HTMLElement>('.pop-card .btn-answer:not([disabled]), .phone-card .btn-answer, .on-call .btn-hangup:not([disabled])');
         if (fallback) focusTarget = () => fallback.focus();
       }
       focusTarget?.();
@@ -146,9 +179,9 @@ function idleView(s: AppState): HTMLElement {
   const state = s.agent?.state;
   const [title, text] =
     s.connection !== 'connected'
-      ? ['Connecting to the server…', 'Calls will appear here as soon as the connection is up.']
+      ? [t('idle.connecting'), t('idle.connectingHint')]
       : state === 'available'
-        ? ['Waiting for calls', 'Incoming calls appear here with everything known about the caller.']
-        : ['You are away', 'Set your state to Available to receive calls.'];
+        ? [t('idle.waiting'), t('idle.waitingHint')]
+        : [t('idle.away'), t('idle.awayHint')];
   return h('div', { class: 'idle' }, h('div', { class: 'idle-icon', 'aria-hidden': 'true' }), h('h2', null, title), h('p', { class: 'muted' }, text));
 }

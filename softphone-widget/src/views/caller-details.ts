@@ -6,29 +6,30 @@ import type { AccountSummary, CaseSummary, ScreenPop } from '../../../connector/
 import { h, formatDuration, timer } from '../dom.js';
 import { STATUSES, clockTime, ivrStepLabel, queueLabel } from '../labels.js';
 import { isWithheld } from '../caller.js';
+import { t } from '../i18n/index.js';
 
 /** Number (E.164 and as received), number dialled, queue and waiting time. */
 export function callFacts(pop: ScreenPop, opts: { liveWait: boolean }): HTMLElement {
   const e164 = pop.aniE164;
   const raw = pop.aniRaw;
   const number = isWithheld(pop)
-    ? h('span', null, 'Withheld')
+    ? h('span', null, t('facts.withheld'))
     : h(
         'span',
         null,
-        h('span', { class: 'mono', 'data-field': 'ani-e164' }, e164 ?? 'Not a valid number'),
-        raw && raw !== e164 ? h('span', { class: 'muted' }, ' · received as ', h('span', { class: 'mono', 'data-field': 'ani-raw' }, raw)) : null,
+        h('span', { class: 'mono', 'data-field': 'ani-e164' }, e164 ?? t('facts.invalid')),
+        raw && raw !== e164 ? h('span', { class: 'muted' }, t('facts.receivedAs'), h('span', { class: 'mono', 'data-field': 'ani-raw' }, raw)) : null,
       );
   const waited = opts.liveWait
-    ? timer({ since: pop.arrivedAt, label: 'Time waited' })
+    ? timer({ since: pop.arrivedAt, label: t('facts.timeWaited') })
     : h('span', null, formatDuration(pop.waitedSeconds * 1000));
   return h(
     'dl',
     { class: 'facts' },
-    fact('Number', number),
-    fact('Dialled', h('span', { class: 'mono', 'data-field': 'dnis' }, pop.dnis || '—')),
-    fact('Queue', h('span', { 'data-field': 'queue' }, queueLabel(pop.queue))),
-    fact('Waited', waited),
+    fact(t('facts.number'), number),
+    fact(t('facts.dialled'), h('span', { class: 'mono', 'data-field': 'dnis' }, pop.dnis || '—')),
+    fact(t('facts.queue'), h('span', { 'data-field': 'queue' }, queueLabel(pop.queue))),
+    fact(t('facts.waited'), waited),
   );
 }
 
@@ -37,19 +38,19 @@ function fact(term: string, value: Node): HTMLElement {
 }
 
 export function accountBlock(account: AccountSummary | null): HTMLElement {
-  if (!account) return h('div', { class: 'account account-none muted' }, 'No account on file');
+  if (!account) return h('div', { class: 'account account-none muted' }, t('account.none'));
   return h(
     'div',
     { class: 'account' },
     h('span', { class: 'account-name', 'data-field': 'account-name' }, account.name),
     h('span', { class: 'account-number mono muted' }, account.accountNumber),
-    h('span', { class: `badge badge-${account.tier}` }, account.tier === 'priority' ? 'Priority' : 'Standard'),
+    h('span', { class: `badge badge-${account.tier}` }, account.tier === 'priority' ? t('account.priority') : t('account.standard')),
   );
 }
 
 export function openCasesBlock(cases: readonly CaseSummary[], headingLevel: 'h3' | 'h4' = 'h3'): HTMLElement {
-  const heading = h(headingLevel, { class: 'block-title' }, 'Open cases', cases.length ? h('span', { class: 'count' }, String(cases.length)) : null);
-  if (!cases.length) return h('section', { class: 'block' }, heading, h('p', { class: 'muted empty' }, 'No open cases'));
+  const heading = h(headingLevel, { class: 'block-title' }, t('cases.open'), cases.length ? h('span', { class: 'count' }, String(cases.length)) : null);
+  if (!cases.length) return h('section', { class: 'block' }, heading, h('p', { class: 'muted empty' }, t('cases.noneOpen')));
   return h(
     'section',
     { class: 'block' },
@@ -85,8 +86,8 @@ export function ivrPathBlock(pop: ScreenPop, headingLevel: 'h3' | 'h4' = 'h3'): 
   return h(
     'section',
     { class: 'block' },
-    h(headingLevel, { class: 'block-title' }, 'IVR path'),
-    steps.length ? h('ol', { class: 'ivr-path' }, steps) : h('p', { class: 'muted empty' }, 'No menu steps'),
-    h('p', { class: 'ivr-queue' }, 'Queue: ', h('strong', null, queueLabel(pop.queue))),
+    h(headingLevel, { class: 'block-title' }, t('ivr.path')),
+    steps.length ? h('ol', { class: 'ivr-path' }, steps) : h('p', { class: 'muted empty' }, t('ivr.none')),
+    h('p', { class: 'ivr-queue' }, t('ivr.queue'), h('strong', null, queueLabel(pop.queue))),
   );
 }

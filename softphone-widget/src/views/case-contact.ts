@@ -7,6 +7,7 @@ import { fullName, isWithheld, matchesOf } from '../caller.js';
 import { h } from '../dom.js';
 import type { CaseDraft, ContactChoice } from '../drafts.js';
 import { FieldErrors, field } from './fields.js';
+import { t } from '../i18n/index.js';
 
 export interface ContactFieldset {
   el: HTMLElement;
@@ -28,9 +29,9 @@ export function contactFieldset(pop: ScreenPop, draft: CaseDraft, errors: FieldE
 
   const matches = matchesOf(pop);
   const options = [
-    ...matches.map((m) => option(`${m.contact.id}`, fullName(m.contact), m.account?.name ?? 'no account')),
-    option('new', matches.length ? 'Someone else: new contact' : 'New contact', null),
-    option('none', 'No contact', isWithheld(pop) ? 'withheld number' : null),
+    ...matches.map((m) => option(`${m.contact.id}`, fullName(m.contact), m.account?.name ?? t('contact.noAccount'))),
+    option('new', matches.length ? t('contact.someoneElse') : t('contact.new'), null),
+    option('none', t('contact.none'), isWithheld(pop) ? t('contact.withheld') : null),
   ];
 
   const nc = draft.newContact;
@@ -41,10 +42,10 @@ export function contactFieldset(pop: ScreenPop, draft: CaseDraft, errors: FieldE
   const sub = h(
     'div',
     { class: 'new-contact' },
-    field('First name', firstName, 'newContact.firstName', errors),
-    field('Last name', lastName, 'newContact.lastName', errors),
-    field('Email', email, 'newContact.email', errors, { hint: 'Optional' }),
-    field('Phone', phone, 'newContact.phone', errors),
+    field(t('contact.first'), firstName, 'newContact.firstName', errors),
+    field(t('contact.last'), lastName, 'newContact.lastName', errors),
+    field(t('contact.email'), email, 'newContact.email', errors, { hint: t('contact.optional') }),
+    field(t('contact.phone'), phone, 'newContact.phone', errors),
   );
 
   const legendError = h('p', { class: 'field-error', id: `${name}-error`, hidden: true, 'data-error-for': 'contactId' });
@@ -60,7 +61,7 @@ export function contactFieldset(pop: ScreenPop, draft: CaseDraft, errors: FieldE
   const el = h(
     'fieldset',
     { class: 'contact-fieldset', 'aria-describedby': legendError.id },
-    h('legend', null, 'Contact'),
+    h('legend', null, t('contact.legend')),
     h('div', { class: 'pick-list' }, options),
     legendError,
     sub,

@@ -12,6 +12,7 @@ import { contactIdOf, draftFor, saveDraft, type CaseDraft } from '../drafts.js';
 import { CASE_TYPES, DISPOSITIONS, END_REASONS, PRIORITIES, STATUSES, clockTime, queueLabel } from '../labels.js';
 import { contactFieldset } from './case-contact.js';
 import { FieldErrors, field, select } from './fields.js';
+import { t } from '../i18n/index.js';
 
 export interface CaseFormView {
   el: HTMLElement;
@@ -29,7 +30,7 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
   const status = select<CaseStatus>('status', STATUSES, draft.status);
   const description = h('textarea', { name: 'description', rows: 4, maxlength: 10000 });
   description.value = draft.description;
-  const disposition = select<Disposition>('disposition', DISPOSITIONS, draft.disposition, 'Choose…');
+  const disposition = select<Disposition>('disposition', DISPOSITIONS, draft.disposition, t('form.choose'));
   const contact = contactFieldset(pop, draft, errors, () => {
     const id = contactIdOf(contact.read().contact);
     if (!draft.subjectTouched) subject.value = defaultSubject(pop, id);
@@ -37,27 +38,27 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
   });
 
   const formError = h('div', { class: 'form-error', role: 'alert', id: `case-error-${pop.callId}` });
-  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save case');
-  const finish = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => void ctl.finishWrapUp(pop.callId) }, 'Close without a case');
+  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('form.save'));
+  const finish = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => void ctl.finishWrapUp(pop.callId) }, t('form.close'));
 
   const talked = Date.parse(wrapUp.endedAt) - Date.parse(wrapUp.connectedAt);
   const form = h(
     'form',
     { class: 'card case-form', novalidate: true, 'aria-labelledby': 'case-form-title', 'data-call-id': pop.callId },
-    h('p', { class: 'eyebrow' }, 'After-call work'),
-    h('h2', { id: 'case-form-title' }, `New case · ${callerName(pop, contactIdOf(draft.contact))}`),
-    h('p', { class: 'muted call-summary' }, `Call ended ${clockTime(wrapUp.endedAt)}: ${END_REASONS[wrapUp.endReason]} · talked ${formatDuration(talked)} · ${queueLabel(pop.queue)} queue`),
+    h('p', { class: 'eyebrow' }, t('form.eyebrow')),
+    h('h2', { id: 'case-form-title' }, t('form.title', { who: callerName(pop, contactIdOf(draft.contact)) })),
+    h('p', { class: 'muted call-summary' }, t('form.summary', { time: clockTime(wrapUp.endedAt), reason: END_REASONS[wrapUp.endReason], talked: formatDuration(talked), queue: queueLabel(pop.queue) })),
     formError,
     h(
       'div',
       { class: 'form-grid' },
-      field('Subject', subject, 'subject', errors, { className: 'span-3' }),
-      field('Type', type, 'type', errors),
-      field('Priority', priority, 'priority', errors),
-      field('Status', status, 'status', errors),
+      field(t('form.subject'), subject, 'subject', errors, { className: 'span-3' }),
+      field(t('form.type'), type, 'type', errors),
+      field(t('form.priority'), priority, 'priority', errors),
+      field(t('form.status'), status, 'status', errors),
       h('div', { class: 'span-3' }, contact.el),
-      field('Description', description, 'description', errors, { className: 'span-3' }),
-      field('Disposition', disposition, 'disposition', errors),
+      field(t('form.description'), description, 'description', errors, { className: 'span-3' }),
+      field(t('form.disposition'), disposition, 'disposition', errors),
     ),
     h('div', { class: 'form-actions' }, save, finish),
   );
@@ -89,13 +90,13 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
     errors.clear();
     formError.textContent = '';
     const problems = validate(draft);
-    if (Object.keys(problems).length) return showErrors(problems, 'Check the highlighted fields.');
+    if (Object.keys(problems).length) return showErrors(problems, t('form.check'));
     setSaving(true);
     ctl.saveCase(toRequest(draft), draft.idempotencyKey, callerName(pop, contactIdOf(draft.contact))).catch((err: unknown) => {
       setSaving(false);
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') showErrors(err.fields, err.message);
-      else if (err instanceof NetworkError) showErrors({}, 'Could not reach the server. Your draft is kept: press Save again, it will not create a second case.');
-      else showErrors({}, err instanceof Error ? err.message : 'Saving failed.');
+      else if (err instanceof NetworkError) showErrors({}, t('form.unreachable'));
+      else showErrors({}, err instanceof Error ? err.message : t('form.failed'));
     });
   });
 
@@ -104,7 +105,7 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
   function setSaving(on: boolean): void {
     saving = on;
     save.setAttribute('aria-disabled', String(on));
-    save.textContent = on ? 'Saving…' : 'Save case';
+    save.textContent = on ? t('form.saving') : t('form.save');
   }
 
   function showErrors(fields: Readonly<Record<string, readonly string[]>>, summary: string): void {
@@ -120,12 +121,12 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
 function validate(d: CaseDraft): Record<string, string[]> {
   const p: Record<string, string[]> = {};
   const subject = d.subject.trim();
-  if (!subject) p['subject'] = ['Enter a subject.'];
-  else if (subject.length > 200) p['subject'] = ['Use at most 200 characters.'];
-  if (d.contact === '') p['contactId'] = ['Choose who called, or a new contact.'];
+  if (!subject) p['subject'] = [t('form.needSubject')];
+  else if (subject.length > 200) p['subject'] = [t('form.subjectLong')];
+  if (d.contact === '') p['contactId'] = [t('form.needContact')];
   if (d.contact === 'new') {
-    if (!d.newContact.firstName.trim()) p['newContact.firstName'] = ['Enter a first name.'];
-    if (!d.newContact.lastName.trim()) p['newContact.lastName'] = ['Enter a last name.'];
+    if (!d.newContact.firstName.trim()) p['newContact.firstName'] = [t('form.needFirst')];
+    if (!d.newContact.lastName.trim()) p['newContact.lastName'] = [t('form.needLast')];
   }
   return p;
 }

@@ -5,14 +5,16 @@
 import type { AgentState, SettableAgentState } from '../../../connector/protocol.js';
 import type { Controller } from '../controller.js';
 import { h, timer } from '../dom.js';
+import { LANGS, lang, t, type Lang } from '../i18n/index.js';
 import { AGENT_STATES } from '../labels.js';
 import type { AppState, ConnectionStatus } from '../state.js';
+import { phoneChip } from './phone-status.js';
 
-const CONNECTION_TEXT: Record<ConnectionStatus, string> = {
-  connected: 'Connected',
-  connecting: 'Connecting…',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
+const CONNECTION_TEXT: Record<ConnectionStatus, () => string> = {
+  connected: () => t('header.connected'),
+  connecting: () => t('header.connecting'),
+  reconnecting: () => t('header.reconnecting'),
+  offline: () => t('header.offline'),
 };
 
 const SERVER_STATES: AgentState[] = ['on-call', 'after-call-work'];
@@ -24,13 +26,18 @@ export interface HeaderView {
 
 export function headerView(ctl: Controller): HeaderView {
   const name = h('span', { class: 'agent-name' });
-  const select = h('select', { id: 'agent-state', class: 'state-select', 'aria-label': 'Your state' });
+  const select = h('select', { id: 'agent-state', class: 'state-select', 'aria-label': t('header.yourState') });
   for (const s of Object.keys(AGENT_STATES) as AgentState[]) {
     select.appendChild(h('option', { value: s, disabled: SERVER_STATES.includes(s) }, AGENT_STATES[s]));
   }
   const since = h('span', { class: 'state-since muted' });
   const conn = h('span', { class: 'connection', role: 'status', 'data-status': 'offline' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'connection-text' }));
-  const logout = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ctl.logout() }, 'Sign out');
+  const logout = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ctl.logout() }, t('header.signOut'));
+  const phone = phoneChip();
+  const language = h('select', { id: 'ui-lang', class: 'lang-select', 'aria-label': t('lang.label') });
+  for (const [code, label] of Object.entries(LANGS)) language.appendChild(h('option', { value: code }, label));
+  language.value = lang();
+  language.addEventListener('change', () => ctl.setLang(language.value as Lang));
 
   // Not disabled while the request is in flight: a disabled control drops keyboard focus.
   let pending = false;
@@ -50,7 +57,7 @@ export function headerView(ctl: Controller): HeaderView {
     { class: 'topbar', 'data-agent-state': '' },
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'),
     h('div', { class: 'agent' }, name, h('span', { class: 'state' }, h('span', { class: 'state-dot', 'aria-hidden': 'true' }), select), since),
-    h('div', { class: 'topbar-end' }, conn, logout),
+    h('div', { class: 'topbar-end' }, phone.el, conn, language, logout),
   );
 
   let shownSince = '';
@@ -66,10 +73,11 @@ export function headerView(ctl: Controller): HeaderView {
       if (state && !pending) select.value = state;
       if (agent && agent.stateSince !== shownSince) {
         shownSince = agent.stateSince;
-        since.replaceChildren('for ', timer({ since: agent.stateSince, label: 'Time in this state' }));
+        since.replaceChildren(t('header.for'), timer({ since: agent.stateSince, label: t('header.timeInState') }));
       }
+      phone.update(s.phone);
       conn.dataset['status'] = s.connection;
-      conn.lastElementChild!.textContent = CONNECTION_TEXT[s.connection];
+      conn.lastElementChild!.textContent = CONNECTION_TEXT[s.connection]();
     },
   };
   return view;

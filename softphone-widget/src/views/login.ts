@@ -2,21 +2,22 @@
 import { ApiError } from '../api.js';
 import type { Controller } from '../controller.js';
 import { h } from '../dom.js';
+import { t } from '../i18n/index.js';
 
 export function loginView(ctl: Controller, notice: string | null): HTMLElement {
   const username = h('input', { id: 'login-username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
   const password = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' });
   if (notice) error.textContent = notice;
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Sign in');
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('login.submit'));
 
   const form = h(
     'form',
     { class: 'login-card', 'aria-labelledby': 'login-title', novalidate: true },
     h('h1', { id: 'login-title' }, 'Switchboard'),
-    h('p', { class: 'muted' }, 'Sign in to take calls.'),
-    h('div', { class: 'field' }, h('label', { for: 'login-username' }, 'Username'), username),
-    h('div', { class: 'field' }, h('label', { for: 'login-password' }, 'Password'), password),
+    h('p', { class: 'muted' }, t('login.intro')),
+    h('div', { class: 'field' }, h('label', { for: 'login-username' }, t('login.username')), username),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('login.password')), password),
     error,
     submit,
   );
@@ -24,22 +25,22 @@ export function loginView(ctl: Controller, notice: string | null): HTMLElement {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!username.value.trim() || !password.value) {
-      error.textContent = 'Enter your username and password.';
+      error.textContent = t('login.missing');
       (username.value.trim() ? password : username).focus();
       return;
     }
     submit.disabled = true;
-    submit.textContent = 'Signing in…';
+    submit.textContent = t('login.signingIn');
     error.textContent = '';
     ctl.login(username.value.trim(), password.value).catch((err: unknown) => {
       submit.disabled = false;
-      submit.textContent = 'Sign in';
+      submit.textContent = t('login.submit');
       error.textContent =
         err instanceof ApiError && err.code === 'INVALID_CREDENTIALS'
-          ? 'Wrong username or password.'
+          ? t('login.wrong')
           : err instanceof Error
             ? err.message
-            : 'Sign-in failed.';
+            : t('login.failed');
       password.select();
       password.focus();
     });

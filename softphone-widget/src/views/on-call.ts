@@ -6,6 +6,7 @@ import { h, timer } from '../dom.js';
 import { pickedContactId } from '../drafts.js';
 import { queueLabel } from '../labels.js';
 import { accountBlock, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
+import { t } from '../i18n/index.js';
 
 export interface OnCallView {
   el: HTMLElement;
@@ -16,7 +17,7 @@ export interface OnCallView {
 export function onCallView(call: ActiveCall, ctl: Controller, username: string): OnCallView {
   const pop = call.pop;
   const chosen = pickedContactId(pop, username);
-  const hangup = h('button', { type: 'button', class: 'btn btn-hangup', onclick: () => void ctl.hangup(call.callId) }, 'Hang up');
+  const hangup = h('button', { type: 'button', class: 'btn btn-hangup', onclick: () => void ctl.hangup(call.callId) }, t('call.hangup'));
   const el = h(
     'section',
     { class: 'card on-call', 'aria-labelledby': 'on-call-title', 'data-call-id': call.callId },
@@ -28,8 +29,8 @@ export function onCallView(call: ActiveCall, ctl: Controller, username: string):
         'div',
         { class: 'pop-ring' },
         h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
-        h('span', null, 'On call · ', queueLabel(pop.queue)),
-        timer({ since: call.connectedAt, className: 'call-timer', label: 'Call duration' }),
+        h('span', null, t('onCall.title'), queueLabel(pop.queue)),
+        timer({ since: call.connectedAt, className: 'call-timer', label: t('call.duration') }),
       ),
     ),
     h(
@@ -50,7 +51,7 @@ export function onCallView(call: ActiveCall, ctl: Controller, username: string):
     hangup,
     setHangingUp(busy: boolean): void {
       hangup.disabled = busy;
-      hangup.textContent = busy ? 'Hanging up…' : 'Hang up';
+      hangup.textContent = busy ? t('onCall.hangingUp') : t('call.hangup');
     },
   };
 }

@@ -9,6 +9,7 @@ import { h, replaceChildren, timer } from '../dom.js';
 import { chooseContact, pickedContactId } from '../drafts.js';
 import { queueLabel } from '../labels.js';
 import { accountBlock, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
+import { t } from '../i18n/index.js';
 
 export interface PopCard {
   el: HTMLElement;
@@ -18,8 +19,8 @@ export interface PopCard {
 
 export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopCard {
   const id = `pop-${pop.callId.replace(/[^\w-]/g, '')}`;
-  const answer = h('button', { type: 'button', class: 'btn btn-answer', 'aria-describedby': `${id}-title`, onclick: () => void ctl.accept(pop) }, 'Answer');
-  const decline = h('button', { type: 'button', class: 'btn btn-decline', onclick: () => void ctl.decline(pop) }, 'Decline');
+  const answer = h('button', { type: 'button', class: 'btn btn-answer', 'aria-describedby': `${id}-title`, onclick: () => void ctl.accept(pop) }, t('call.answer'));
+  const decline = h('button', { type: 'button', class: 'btn btn-decline', onclick: () => void ctl.decline(pop) }, t('call.decline'));
 
   const title = h('h2', { id: `${id}-title`, class: 'caller-name' });
   const account = h('div', { class: 'account-slot' });
@@ -42,8 +43,8 @@ export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopC
         'div',
         { class: 'pop-ring' },
         h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }),
-        h('span', null, 'Incoming call · ', queueLabel(pop.queue)),
-        h('span', { class: 'ring-countdown' }, 'rings for ', timer({ until: pop.offerExpiresAt, label: 'Offer expires in' })),
+        h('span', null, t('pop.incoming'), queueLabel(pop.queue)),
+        h('span', { class: 'ring-countdown' }, t('pop.ringsFor'), timer({ until: pop.offerExpiresAt, label: t('pop.expiresIn') })),
       ),
     ),
     h(
@@ -78,7 +79,7 @@ function pickList(pop: ScreenPop, matches: CallerMatch[], username: string, id: 
   return h(
     'fieldset',
     { class: 'pick-list' },
-    h('legend', null, `${matches.length} contacts have this number. Who is calling?`),
+    h('legend', null, t('pop.several', { count: matches.length })),
     matches.map((m) =>
       h(
         'label',
@@ -94,7 +95,7 @@ function pickList(pop: ScreenPop, matches: CallerMatch[], username: string, id: 
           },
         }),
         h('span', { class: 'pick-name' }, fullName(m.contact)),
-        h('span', { class: 'muted' }, m.account ? ` · ${m.account.name}` : ' · no account'),
+        h('span', { class: 'muted' }, m.account ? ` · ${m.account.name}` : t('pop.noAccount')),
         m.contact.email ? h('span', { class: 'muted pick-email' }, m.contact.email) : null,
       ),
     ),

@@ -3,11 +3,12 @@ import type { CaseRecord } from '../../../connector/store/types.js';
 import type { Controller } from '../controller.js';
 import { h } from '../dom.js';
 import { CASE_TYPES, STATUSES, shortDateTime } from '../labels.js';
+import { t } from '../i18n/index.js';
 
 export function recentCasesView(cases: readonly CaseRecord[] | null, highlight: string | null): HTMLElement {
-  const title = h('h2', { id: 'recent-title', class: 'panel-title' }, 'Recent cases');
-  if (cases === null) return h('section', { class: 'panel recent', 'aria-labelledby': 'recent-title' }, title, h('p', { class: 'muted empty' }, 'Loading…'));
-  if (!cases.length) return h('section', { class: 'panel recent', 'aria-labelledby': 'recent-title' }, title, h('p', { class: 'muted empty' }, 'No cases yet. Cases you save appear here.'));
+  const title = h('h2', { id: 'recent-title', class: 'panel-title' }, t('app.recent'));
+  if (cases === null) return h('section', { class: 'panel recent', 'aria-labelledby': 'recent-title' }, title, h('p', { class: 'muted empty' }, t('recent.loading')));
+  if (!cases.length) return h('section', { class: 'panel recent', 'aria-labelledby': 'recent-title' }, title, h('p', { class: 'muted empty' }, t('recent.empty')));
   return h(
     'section',
     { class: 'panel recent', 'aria-labelledby': 'recent-title' },
@@ -33,9 +34,9 @@ export function savedView(saved: { record: CaseRecord; callerName: string }, ctl
   return h(
     'section',
     { class: 'card saved', 'aria-labelledby': 'saved-title', role: 'status' },
-    h('h2', { id: 'saved-title', tabindex: -1 }, 'Case ', h('span', { class: 'mono', 'data-field': 'saved-case-number' }, r.number), ' saved'),
+    h('h2', { id: 'saved-title', tabindex: -1 }, t('saved.case'), h('span', { class: 'mono', 'data-field': 'saved-case-number' }, r.number), t('saved.saved')),
     h('p', null, r.subject),
     h('p', { class: 'muted' }, `${CASE_TYPES[r.type]} · ${saved.callerName}`),
-    h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => ctl.dismissSaved() }, 'Done'),
+    h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => ctl.dismissSaved() }, t('saved.done')),
   );
 }

@@ -1,0 +1,216 @@
+/**
+ * The softphone's composition: tab leadership, the SIP user agent, the call in
+ * progress, the ringer, and what the connector and the other tabs are told.
+ *
+ * Only the leader tab registers. It publishes its PhoneState on a
+ * BroadcastChannel so follower tabs show the same thing, and it alone reports
+ * `phone.state.set` to the connector, which stops offering calls while the
+ * phone is unreachable.
+ */
+import type { Invitation } from 'sip.js';
+import type { PhoneSettings } from '../../../connector/protocol.js';
+import { CallSession } from './call-session.js';
+import { electLeader, type Leadership } from './leader.js';
+import { initialPhoneState, type DtmfKey, type PhoneCall, type PhoneState } from './phone-state.js';
+import { Ringer, notificationPermission, requestNotifications } from './ringer.js';
+import { Softphone } from './softphone.js';
+
+export interface PhoneHost {
+  getPhone(): PhoneState;
+  setPhone(patch: Partial<PhoneState>): void;
+  /** Tells the connector whether this agent can be rung (leader tab only). */
+  report(registered: boolean): void;
+  /** The connector's call ids currently offered to this agent (to link a SIP INVITE to its pop). */
+  offeredCallIds(): readonly string[];
+  /** A SIP call that belongs to no pop rings: announce it (the pop announces its own). */
+  announceIncoming(call: PhoneCall): void;
+  /** Ringing texts for the desktop notification. */
+  ringText(call: PhoneCall): { title: string; body: string };
+}
+
+type ChannelMessage = { type: 'hello' } | { type: 'state'; state: PhoneState };
+
+export class PhoneController {
+  private settings: PhoneSettings | null = null;
+  private key = '';
+  private leadership: Leadership | null = null;
+  private channel: BroadcastChannel | null = null;
+  private phone: Softphone | null = null;
+  private session: CallSession | null = null;
+  private readonly ringer = new Ringer();
+  private audio: HTMLAudioElement | null = null;
+
+  constructor(private readonly host: PhoneHost) {}
+
+  /** Applies the settings from a session snapshot (every reconnect): restarts only when they changed. */
+  configure(settings: PhoneSettings | null, username: string): void {
+    const key = settings ? `${username}\n${JSON.stringify(settings)}` : '';
+    if (key === this.key) {
+      if (this.leadership?.isLeader) this.host.report(this.host.getPhone().registration === 'registered');
+      return;
+    }
+    this.stop();
+    this.key = key;
+    this.settings = settings;
+    if (!settings) return this.host.setPhone({ ...initialPhoneState, notifications: notificationPermission() });
+    this.host.setPhone({ ...initialPhoneState, mode: 'softphone', role: 'none', registration: 'connecting', aor: settings.aor, notifications: notificationPermission() });
+    const name = `switchboard.phone.${username}`;
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name);
+    if (this.channel) this.channel.onmessage = (e: MessageEvent<ChannelMessage>) => this.received(e.data);
+    this.leadership = electLeader(name, (leader) => (leader ? this.lead() : this.follow()));
+    if (!this.leadership.isLeader) this.follow();
+  }
+
+  /** Signs out: the registration ends and the next tab (if any) takes over. */
+  stop(): void {
+    // Settings first: losing the leadership below must not turn this tab into a follower.
+    this.settings = null;
+    this.key = '';
+    this.leadership?.close();
+    this.leadership = null;
+    this.channel?.close();
+    this.channel = null;
+    void this.stopPhone();
+  }
+
+  takeOver(): void {
+    this.leadership?.takeOver();
+  }
+
+  /** The agent pressed "Retry now" on the unreachable banner. */
+  retryNow(): void {
+    this.phone?.retryNow();
+  }
+
+  async enableNotifications(): Promise<void> {
+    this.set({ notifications: await requestNotifications() });
+  }
+
+  async answer(): Promise<void> {
+    this.ringer.stop();
+    await this.session?.answer();
+  }
+
+  async hangup(): Promise<void> {
+    this.ringer.stop();
+    await this.session?.hangup();
+  }
+
+  /** The connector's call `callId` was answered or hung up in the widget: do the same to its SIP leg. */
+  linkedAnswer(callId: string): Promise<void> {
+    return this.session?.call.linkedCallId === callId ? this.answer() : Promise.resolve();
+  }
+
+  linkedHangup(callId: string): Promise<void> {
+    return this.session?.call.linkedCallId === callId ? this.hangup() : Promise.resolve();
+  }
+
+  hold(on: boolean): Promise<void> {
+    return this.session?.hold(on) ?? Promise.resolve();
+  }
+
+  mute(on: boolean): void {
+    this.session?.mute(on);
+  }
+
+  dtmf(key: DtmfKey): Promise<void> {
+    return this.session?.dtmf(key) ?? Promise.resolve();
+  }
+
+  // ---- leader ----------------------------------------------------------
+
+  private lead(): void {
+    const settings = this.settings;
+    if (!settings) return;
+    this.set({ role: 'leader', registration: 'connecting', reason: null, retryAt: null, call: null });
+    this.host.report(false);
+    if (!window.isSecureContext || !navigator.mediaDevices) {
+      // getUserMedia needs a secure context: registering would only take calls that cannot be answered.
+      this.set({ registration: 'unreachable', reason: 'media-unsupported' });
+      return;
+    }
+    this.audio ??= document.body.appendChild(Object.assign(document.createElement('audio'), { autoplay: true, hidden: true }));
+    // Events of a phone this tab already stopped (it lost the leadership) are ignored.
+    const phone: Softphone = new Softphone(settings, {
+      registration: (registration, reason) => {
+        if (this.phone !== phone) return;
+        this.set({ registration, reason, ...(registration === 'registered' ? { retryAt: null } : {}) });
+        this.host.report(registration === 'registered');
+      },
+      retryScheduled: (at) => {
+        if (this.phone === phone) this.set({ retryAt: at === null ? null : new Date(at).toISOString() });
+      },
+      invite: (invitation) => {
+        if (this.phone === phone) this.invited(invitation);
+        else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
+      },
+      reconnected: () => void this.session?.refresh(),
+    });
+    this.phone = phone;
+    phone.start();
+  }
+
+  private follow(): void {
+    void this.stopPhone();
+    if (!this.settings) return;
+    this.host.report(false);
+    this.set({ role: 'follower', registration: 'off', reason: null, retryAt: null, call: null });
+    this.post({ type: 'hello' });
+  }
+
+  private async stopPhone(): Promise<void> {
+    this.ringer.stop();
+    const session = this.session;
+    this.session = null;
+    await session?.hangup();
+    const phone = this.phone;
+    this.phone = null;
+    await phone?.stop();
+  }
+
+  private invited(invitation: Invitation): void {
+    if (this.session && this.session.call.state !== 'ended') {
+      void invitation.reject({ statusCode: 486, reasonPhrase: 'Busy Here' }).catch(() => undefined);
+      return;
+    }
+    const offered = this.host.offeredCallIds();
+    const audio = this.audio ?? document.createElement('audio');
+    const session = new CallSession(invitation, audio, (call) => this.callChanged(session, call), offered.length === 1 ? (offered[0] ?? null) : null);
+    this.session = session;
+    this.callChanged(session, session.call);
+    const { title, body } = this.host.ringText(session.call);
+    this.ringer.start(title, body);
+    if (!session.call.linkedCallId) this.host.announceIncoming(session.call);
+  }
+
+  private callChanged(session: CallSession, call: PhoneCall): void {
+    if (session !== this.session) return;
+    if (call.state !== 'ringing') this.ringer.stop();
+    if (call.state === 'ended') this.session = null;
+    this.set({ call: call.state === 'ended' ? null : call });
+  }
+
+  // ---- state and the other tabs ----------------------------------------------
+
+  private set(patch: Partial<PhoneState>): void {
+    this.host.setPhone(patch);
+    if (this.leadership?.isLeader) this.post({ type: 'state', state: this.host.getPhone() });
+  }
+
+  private post(message: ChannelMessage): void {
+    try {
+      this.channel?.postMessage(message);
+    } catch {
+      // The channel closed meanwhile (sign-out).
+    }
+  }
+
+  private received(message: ChannelMessage): void {
+    if (message.type === 'hello' && this.leadership?.isLeader) this.post({ type: 'state', state: this.host.getPhone() });
+    if (message.type === 'state' && !this.leadership?.isLeader && this.settings) {
+      const s = message.state;
+      // A follower mirrors the leader's phone, read-only, with its own role and notification permission.
+      this.host.setPhone({ registration: s.registration, reason: s.reason, retryAt: s.retryAt, call: s.call, role: 'follower' });
+    }
+  }
+}

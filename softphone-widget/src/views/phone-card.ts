@@ -1,0 +1,114 @@
+/**
+ * The softphone's call card: ringing (Answer, Decline), then the call (timer,
+ * Hold/Resume, Mute, keypad, Hang up). Built once per call state and patched
+ * in place for hold, mute and keys, so keyboard focus stays where it was.
+ * When the SIP call belongs to a pop, Answer and Hang up act on both.
+ */
+import type { Controller } from '../controller.js';
+import { h, timer } from '../dom.js';
+import { t } from '../i18n/index.js';
+import { callerOf } from '../phone-link.js';
+import { DTMF_KEYS, type DtmfKey, type PhoneCall } from '../phone/phone-state.js';
+import type { AppState } from '../state.js';
+
+export interface PhoneCardView {
+  el: HTMLElement;
+  /** The control to focus when the card appears. */
+  primary: HTMLButtonElement;
+  update(call: PhoneCall): void;
+}
+
+export function phoneCard(call: PhoneCall, ctl: Controller, state: () => AppState): PhoneCardView {
+  return call.state === 'ringing' || call.state === 'answering' ? ringingCard(call, ctl, state) : activeCard(call, ctl, state);
+}
+
+function ringingCard(call: PhoneCall, ctl: Controller, state: () => AppState): PhoneCardView {
+  const linkedPop = (): ReturnType<AppState['offers']['find']> => state().offers.find((o) => o.callId === call.linkedCallId);
+  const answer = h('button', { type: 'button', class: 'btn btn-answer', 'aria-describedby': 'phone-card-title' }, t('call.answer'));
+  const decline = h('button', { type: 'button', class: 'btn btn-decline' }, t('call.decline'));
+  answer.addEventListener('click', () => {
+    const pop = linkedPop();
+    void (pop ? ctl.accept(pop) : ctl.phone.answer());
+  });
+  decline.addEventListener('click', () => {
+    const pop = linkedPop();
+    void (pop ? ctl.decline(pop) : ctl.phone.hangup());
+  });
+  const el = h(
+    'article',
+    { class: 'card phone-card', 'data-phone-state': call.state, 'aria-labelledby': 'phone-card-title' },
+    h(
+      'div',
+      { class: 'pop-bar' },
+      h('div', { class: 'pop-actions' }, answer, decline),
+      h('div', { class: 'pop-ring' }, h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }), h('span', null, t('call.incoming')), timer({ since: call.ringingSince, label: t('call.ringing') })),
+    ),
+    h('div', { class: 'pop-body' }, h('div', { class: 'pop-main' }, h('h2', { id: 'phone-card-title', class: 'caller-name' }, callerOf(call)), h('p', { class: 'mono muted', 'data-field': 'sip-from' }, call.remoteNumber))),
+  );
+  const update = (c: PhoneCall): void => {
+    const busy = c.state === 'answering';
+    answer.setAttribute('aria-disabled', String(busy));
+    answer.textContent = busy ? t('call.answering') : t('call.answer');
+    el.dataset['phoneState'] = c.state;
+  };
+  update(call);
+  return { el, primary: answer, update };
+}
+
+function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): PhoneCardView {
+  const hangup = h('button', { type: 'button', class: 'btn btn-hangup' }, t('call.hangup'));
+  hangup.addEventListener('click', () => {
+    const linked = call.linkedCallId && state().activeCall?.callId === call.linkedCallId ? call.linkedCallId : null;
+    void (linked ? ctl.hangup(linked) : ctl.phone.hangup());
+  });
+  let current = call;
+  const hold = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'hold', 'aria-pressed': 'false' });
+  hold.addEventListener('click', () => {
+    if (current.holdPending) return;
+    void ctl.phone.hold(!current.held);
+  });
+  const mute = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'mute', 'aria-pressed': 'false' });
+  mute.addEventListener('click', () => ctl.phone.mute(!current.muted));
+  const keypadToggle = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'keypad', 'aria-expanded': 'false', 'aria-controls': 'phone-keypad' }, t('call.keypad'));
+  const sent = h('p', { class: 'dtmf-sent mono', 'aria-live': 'polite', 'data-field': 'dtmf-sent' });
+  const keys = DTMF_KEYS.map((k) => h('button', { type: 'button', class: 'key', 'data-key': k, 'aria-label': `${t('call.keypad')} ${k}`, onclick: () => void ctl.phone.dtmf(k) }, k));
+  const keypad = h('div', { id: 'phone-keypad', class: 'keypad', role: 'group', 'aria-label': t('call.keypadLabel'), hidden: true }, keys, sent);
+  keypadToggle.addEventListener('click', () => {
+    keypad.hidden = !keypad.hidden;
+    keypadToggle.setAttribute('aria-expanded', String(!keypad.hidden));
+    if (!keypad.hidden) keys[0]?.focus();
+  });
+  const status = h('span', { 'data-field': 'phone-call-status' });
+  const el = h(
+    'article',
+    { class: 'card phone-card on-call', 'data-phone-state': call.state, 'aria-labelledby': 'phone-card-title' },
+    h(
+      'div',
+      { class: 'pop-bar call-bar' },
+      h('div', { class: 'pop-actions' }, hangup, hold, mute, keypadToggle),
+      h('div', { class: 'pop-ring' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), status, call.answeredAt ? timer({ since: call.answeredAt, className: 'call-timer', label: t('call.duration') }) : null),
+    ),
+    h('div', { class: 'pop-body' }, h('div', { class: 'pop-main' }, h('h2', { id: 'phone-card-title', class: 'caller-name' }, callerOf(call)), h('p', { class: 'mono muted', 'data-field': 'sip-from' }, call.remoteNumber)), keypad),
+  );
+  // Keys typed while focus is in the card go to the caller, as on a desk phone.
+  el.addEventListener('keydown', (e) => {
+    if (keypad.hidden || e.ctrlKey || e.metaKey || e.altKey || !(DTMF_KEYS as readonly string[]).includes(e.key)) return;
+    if (e.target instanceof HTMLButtonElement && e.target.classList.contains('key') && (e.key === ' ' || e.key === 'Enter')) return;
+    e.preventDefault();
+    void ctl.phone.dtmf(e.key as DtmfKey);
+  });
+  const update = (c: PhoneCall): void => {
+    current = c;
+    el.dataset['phoneState'] = c.state;
+    el.dataset['held'] = String(c.held);
+    hold.textContent = c.held ? t('call.resume') : t('call.hold');
+    hold.setAttribute('aria-pressed', String(c.held));
+    hold.setAttribute('aria-busy', String(c.holdPending));
+    mute.textContent = c.muted ? t('call.unmute') : t('call.mute');
+    mute.setAttribute('aria-pressed', String(c.muted));
+    status.textContent = c.held ? t('call.onHold') : t('call.onCall');
+    sent.textContent = c.dtmfSent ? t('call.sent', { keys: c.dtmfSent }) : '';
+  };
+  update(call);
+  return { el, primary: hangup, update };
+}
