@@ -16,6 +16,9 @@ import { PromptAudio } from '../ivr/prompts/tts.js';
 import { createAsteriskAdapter } from './adapters/asterisk.js';
 import { createHttpCtiAdapter, ctiPbxs } from './adapters/http-cti.js';
 import { ctiRoutes } from '../adapters/http-cti/routes.js';
+import { AgentAdmin } from './admin/agent-admin.js';
+import { AuditLog } from './admin/audit-log.js';
+import { AgentStore } from './agents/agent-store.js';
 import { resolvePhoneSettings } from './agents/phone-settings.js';
 import { PresenceBoard } from './agents/presence.js';
 import { SessionStore } from './auth/sessions.js';
@@ -30,6 +33,7 @@ import { ivrCaseOpener } from './cases/ivr-cases.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { createFlows, type Flows } from './flows.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { caseRoutes } from './http/case-routes.js';
 import { dialRoutes } from './http/dial-routes.js';
@@ -61,9 +65,9 @@ export interface Switchboard {
   readonly adapters: readonly PbxAdapter[];
   readonly simulators: readonly SimulatorAdapter[];
   readonly http: HttpServer;
+  readonly flows: Flows;
   /** Text prompts rendered to 8 kHz WAV and served at `/prompts/:hash.wav`, for adapters that play audio by URL. */
   readonly prompts: PromptAudio;
-  readonly flows: Flows;
   /** Starts listening on the configured host and port; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, disconnects adapters and sockets, closes the store. */
@@ -108,10 +112,14 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
 
   const contacts = new SqliteContactStore(db);
   const cases = new SqliteCaseStore(db, { defaultRegion: region });
+  // Agents live in the store, bootstrapped from the config's (AgentStore.applyConfig; docs/admin.md).
+  const agentStore = new AgentStore(db);
+  const audit = new AuditLog(db);
+  const enabledAgents = AgentAdmin.applyConfig(db, agentStore, audit, config.agents);
   const sessions = new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
   sessions.purgeExpired();
-  // A token outlives a restart; one of a user removed from the config must not.
-  sessions.revokeAllExcept(config.agents.map((a) => a.username));
+  // A token outlives a restart; one of a user disabled or removed from the config must not.
+  sessions.revokeAllExcept(enabledAgents.map((a) => a.username));
   const metrics = new Metrics();
   const accountByNumber = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM accounts WHERE account_number = ?');
   const flows: Flows = createFlows(config, {
@@ -120,7 +128,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
     accountExists: (n) => accountByNumber.get(n) !== undefined || accountByNumber.get(`ACC-${n}`) !== undefined,
   });
   if (config.ivr.watch) flows.registry.watch();
-  const presence = new PresenceBoard(config.agents);
+  const presence = new PresenceBoard([]);
+  for (const a of enabledAgents) presence.upsert(a);
   let callCenter: CallCenter | null = null;
   const phones = resolvePhoneSettings(config.agents);
   const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter, phone: (u) => phones.get(u) ?? null });
@@ -170,17 +179,34 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   const openapi = openApiDocument(packageVersion());
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
-  app.use(authRoutes({ agents: config.agents, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
+  app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
   app.use(dialRoutes({ dialer, sessions }));
-  app.use(flowRoutes({ flows, sessions, agents: config.agents }));
-  app.use(reportRoutes({ db, sessions, agents: config.agents }));
+  app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));
+  app.use(reportRoutes({ db, sessions, agents: agentStore }));
+  const queueIds = new Set(config.queues.map((q) => q.id));
+  const agentAdmin = new AgentAdmin({
+    db, store: agentStore, audit, presence, sessions, queues: queueIds,
+    closeSockets: (u) => agentsNs.revokedUser(u),
+    setAway: (u) => {
+      try {
+        callCenter?.setState(u, 'away');
+      } catch {
+        // On a call: it ends as usual, and no further call is offered.
+      }
+    },
+  });
+  app.use(adminRoutes({ admin: agentAdmin, audit, agents: agentStore, sessions, flows, queues: config.queues, adapters, adapterConfigs: config.adapters }));
   app.use(simulatorRoutes(simulators));
   app.use(promptRoutes(prompts));
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
   app.get('/', (_req, res) => res.redirect('/agent/'));
   app.get(['/agent', '/phone'], (req, res) => res.redirect(`${req.path}/`));
   app.use('/phone/', express.static(join(widgetDir, 'phone')));
+  // Routes are not strict: '/admin/' matches too, and must not be redirected (nor lose its query).
+  app.get(['/admin', '/reports'], (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(`${req.path}/${req.url.slice(req.path.length)}`)));
+  app.use('/admin/', express.static(join(widgetDir, 'admin')));
+  app.use('/reports/', express.static(join(widgetDir, 'reports')));
   app.use('/agent/', express.static(widgetDir, { index: 'index.html' }));
   app.use(notFound);
   app.use(errorHandler(log));

@@ -26,6 +26,10 @@ export const ERROR_CATALOG = {
   CONTACT_NOT_FOUND: { status: 422, text: 'No contact with that id.' },
   CASE_NOT_FOUND: { status: 404, text: 'No case with that number.' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, text: 'That Idempotency-Key was used for a different request.' },
+  // Admin
+  AGENT_NOT_FOUND: { status: 404, text: 'No agent with that username.' },
+  AGENT_EXISTS: { status: 409, text: 'An agent with that username exists.' },
+  LAST_ADMIN: { status: 409, text: 'The last enabled admin cannot be disabled or lose the admin role.' },
   // PBX
   PBX_UNAVAILABLE: { status: 503, text: 'The PBX is not reachable.' },
   PBX_REJECTED: { status: 502, text: 'The PBX refused the request.' },

@@ -3,6 +3,7 @@
  * Builds the browser bundles:
  *   softphone-widget/src/main.ts            -> softphone-widget/dist/agent.js (+ index.html, styles.css)  served at /agent/
  *   adapters/simulator/phone-page/phone.ts  -> softphone-widget/dist/phone/phone.js (+ index.html, phone.css)  served at /phone/
+ *   admin-console/{admin,reports}/main.ts   -> softphone-widget/dist/{admin,reports}/*.js (+ index.html, styles.css, console.css)
  * ESM, browser, minified, with source maps. Prints each bundle's size and gzipped
  * size and fails when the agent bundle exceeds its gzipped budget.
  *
@@ -35,6 +36,14 @@ const bundles = [
     assets: [join(root, 'adapters', 'simulator', 'phone-page', 'index.html'), join(root, 'adapters', 'simulator', 'phone-page', 'phone.css')],
     budgetGzip: null,
   },
+  // The admin console (/admin/) and the reports page (/reports/): small bundles on the widget's styles.
+  ...['admin', 'reports'].map((name) => ({
+    name,
+    entry: join(root, 'admin-console', name, 'main.ts'),
+    outfile: join(outDir, name, `${name}.js`),
+    assets: [join(root, 'admin-console', name, 'index.html'), join(root, 'softphone-widget', 'styles.css'), join(root, 'admin-console', 'console.css')],
+    budgetGzip: 40 * 1024,
+  })),
 ];
 
 function kib(n) {

@@ -1,6 +1,7 @@
 /** Login, logout, and the bearer-token check every agent API uses. */
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import type { AgentDirectory } from '../agents/agent-store.js';
 import type { PresenceBoard } from '../agents/presence.js';
 import { verifyPassword } from '../auth/password.js';
 import type { SessionStore } from '../auth/sessions.js';
@@ -34,13 +35,13 @@ export function requireAgent(sessions: SessionStore): RequestHandler {
   };
 }
 
-/** Requires a valid token of a user with `role` (admins pass every role check). */
-export function requireRole(sessions: SessionStore, agents: readonly AgentConfig[], role: AgentConfig['role']): RequestHandler {
-  const roles = new Map(agents.map((a) => [a.username, a.role]));
+/** Requires a valid token of a user with `role` (admins pass every role check), read live from the store. */
+export function requireRole(sessions: SessionStore, agents: AgentDirectory, role: AgentConfig['role']): RequestHandler {
   return (req, res, next) => {
     const username = sessions.verify(bearerToken(req));
-    if (!username) throw new AppError('UNAUTHORIZED');
-    const has = roles.get(username);
+    const agent = username ? agents.find(username) : undefined;
+    if (!username || !agent || agent.disabled) throw new AppError('UNAUTHORIZED');
+    const has = agent.role;
     if (has !== role && has !== 'admin') throw new AppError('FORBIDDEN', `This needs the ${role} role.`);
     res.locals.username = username;
     next();
@@ -48,7 +49,8 @@ export function requireRole(sessions: SessionStore, agents: readonly AgentConfig
 }
 
 export function authRoutes(deps: {
-  agents: readonly AgentConfig[];
+  /** The live agents (the store): logins read them on every attempt. */
+  agents: AgentDirectory;
   sessions: SessionStore;
   presence: PresenceBoard;
   /** Called after a logout, to close the sockets of that login. */
@@ -58,7 +60,6 @@ export function authRoutes(deps: {
   throttle?: LoginThrottle;
 }): Router {
   const throttle = deps.throttle ?? new LoginThrottle();
-  const byName = new Map(deps.agents.map((a) => [a.username, a]));
   const r = Router();
 
   r.post('/api/auth/login', async (req, res) => {
@@ -69,10 +70,12 @@ export function authRoutes(deps: {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       throw new AppError('TOO_MANY_ATTEMPTS');
     }
-    const agent = byName.get(username);
+    const agent = deps.agents.find(username);
     const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
     const presence = deps.presence.get(username);
-    if (!agent || !ok || !presence) {
+    // Read again after the slow hash check: a password reset or a disable meanwhile wins.
+    const now = deps.agents.find(username);
+    if (!agent || !now || now.disabled || now.passwordHash !== agent.passwordHash || !ok || !presence) {
       throttle.failed(username, address);
       throw new AppError('INVALID_CREDENTIALS');
     }

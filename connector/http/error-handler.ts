@@ -17,6 +17,11 @@ function toAppError(err: unknown): AppError | null {
   if (e?.type === 'entity.parse.failed') return new AppError('INVALID_JSON');
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError('VALIDATION_FAILED', 'Unsupported body encoding.');
+  // Found by test/fuzz.test.ts: a path parameter with bad percent-encoding (`/api/cases/%zz`)
+  // and a body that fails to inflate (gzip/br junk) were 500s.
+  if (err instanceof URIError) return new AppError('VALIDATION_FAILED', 'The URL has bad percent-encoding.', { cause: err });
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('VALIDATION_FAILED', 'The request could not be read.', { cause: err });
   return null;
 }
 

@@ -5,13 +5,14 @@
  * invalid one is refused with every problem and changes nothing.
  */
 import express, { Router } from 'express';
+import type { AuditLog } from '../admin/audit-log.js';
+import type { AgentDirectory } from '../agents/agent-store.js';
 import type { SessionStore } from '../auth/sessions.js';
-import type { AgentConfig } from '../config/schema.js';
 import { AppError } from '../errors.js';
 import type { Flows } from '../flows.js';
 import { requireAgent, requireRole } from './auth-routes.js';
 
-export function flowRoutes(deps: { flows: Flows; sessions: SessionStore; agents: readonly AgentConfig[] }): Router {
+export function flowRoutes(deps: { flows: Flows; sessions: SessionStore; agents: AgentDirectory; audit?: AuditLog }): Router {
   const r = Router();
   const { registry } = deps.flows;
   const summary = (f: NonNullable<ReturnType<typeof registry.get>>) => ({
@@ -43,11 +44,21 @@ export function flowRoutes(deps: { flows: Flows; sessions: SessionStore; agents:
       if (typeof req.body !== 'string' || req.body.length === 0) {
         throw new AppError('VALIDATION_FAILED', 'Send the flow file as the body, with content-type application/yaml.', { fields: { body: ['required'] } });
       }
+      const previous = registry.get(param(req.params.name));
       const result = registry.put(param(req.params.name), req.body);
       if (!result.ok) {
         const fields: Record<string, string[]> = {};
         for (const p of result.problems) (fields[p.path] ??= []).push(p.line !== null ? `line ${p.line}: ${p.message}` : p.message);
         throw new AppError('VALIDATION_FAILED', 'The flow is not valid; the running version stays.', { fields });
+      }
+      if (result.changed) {
+        deps.audit?.record({
+          actor: res.locals.username as string,
+          action: 'flow.uploaded',
+          target: result.flow.name,
+          before: previous ? { version: previous.version, source: previous.text } : null,
+          after: { version: result.flow.version, source: result.flow.text },
+        });
       }
       res.json({ ...summary(result.flow), changed: result.changed });
     },

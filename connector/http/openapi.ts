@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { digitsBody, startBody } from '../../adapters/simulator/http.js';
 import { createCaseBody, listCasesQuery } from '../cases/case-schema.js';
 import { ERROR_CATALOG } from '../errors.js';
+import { ADMIN_OPS } from './admin-openapi.js';
 import { loginBody } from './auth-routes.js';
 import { callsQuery, casesQuery } from './report-routes.js';
 
@@ -30,7 +31,7 @@ const errorResponse = (codes: Array<keyof typeof ERROR_CATALOG>): Schema => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-interface Op {
+export interface Op {
   summary: string;
   auth?: 'agent' | 'supervisor' | 'admin';
   body?: z.ZodType | 'yaml';
@@ -77,6 +78,7 @@ const OPS: Record<string, Record<string, Op>> = {
   '/api/simulator/calls/{callId}/hangup': { post: { summary: 'Simulator: the caller hangs up', path: ['callId'], ok: { status: 202, description: 'Hung up' }, errors: ['CALL_NOT_FOUND'] } },
   '/healthz': { get: { summary: 'Each adapter\'s state', ok: { status: 200, description: '`{status, adapters, callsInProgress}`; 503 when an adapter is not connected' }, errors: [] } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: { status: 200, description: 'Prometheus text format' }, errors: [] } },
+  ...ADMIN_OPS,
 };
 
 export function openApiDocument(version: string): Schema {

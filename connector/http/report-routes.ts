@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { SessionStore } from '../auth/sessions.js';
-import type { AgentConfig } from '../config/schema.js';
+import type { AgentDirectory } from '../agents/agent-store.js';
 import { AppError } from '../errors.js';
 import { ReportStore, toCsv, type Range } from '../reports/report-store.js';
 import type { Database } from '../store/db.js';
@@ -31,7 +31,7 @@ function range(q: { from?: string | undefined; to?: string | undefined; interval
   return { from: from.toISOString(), to: to.toISOString(), interval: q.interval };
 }
 
-export function reportRoutes(deps: { db: Database; sessions: SessionStore; agents: readonly AgentConfig[] }): Router {
+export function reportRoutes(deps: { db: Database; sessions: SessionStore; agents: AgentDirectory }): Router {
   const r = Router();
   const store = new ReportStore(deps.db);
   const supervisor = requireRole(deps.sessions, deps.agents, 'supervisor');

@@ -4,14 +4,15 @@ import { formatPath } from '../config/load.js';
 import { AppError } from '../errors.js';
 
 export function fieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  // A Map, not `{}`: a field named `constructor` or `__proto__` (found by test/fuzz.test.ts) must not hit Object.prototype.
+  const fields = new Map<string, string[]>();
   for (const issue of issues) {
     const paths =
       issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)];
     const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
-    for (const p of paths) (fields[p] ??= []).push(message);
+    for (const p of paths) fields.set(p, [...(fields.get(p) ?? []), message]);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 /** Parses `value` or throws VALIDATION_FAILED listing every field's problems. */

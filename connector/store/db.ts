@@ -12,6 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { AGENTS_AND_AUDIT_MIGRATION } from './agents-migration.js';
 import { DatabaseOpenError, SchemaTooNewError } from './errors.js';
 
 /** A better-sqlite3 connection. */
@@ -141,6 +142,7 @@ export const MIGRATIONS: Migration[] = [
         CREATE INDEX cases_created_at ON cases (created_at);
       `),
   },
+  AGENTS_AND_AUDIT_MIGRATION,
 ];
 
 /**

@@ -1,0 +1,193 @@
+/**
+ * Agents in the embedded store: the live source of who may log in, with which
+ * role and queues. The config's `agents` bootstrap it (see `applyConfig`); the
+ * admin console changes it at run time. Password hashes never leave this module
+ * except to verify a login (`find`); everything shown goes through `publicAgent`.
+ */
+import { createHash } from 'node:crypto';
+import type { AgentConfig } from '../config/schema.js';
+import type { Database } from '../store/db.js';
+
+export type Role = AgentConfig['role'];
+
+export interface StoredAgent {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: Role;
+  queues: string[];
+  /** The PBX endpoint that rings this agent; null: the adapter's default (the simulator's virtual phone). */
+  endpoint: string | null;
+  disabled: boolean;
+  /** `config`: bootstrapped from the config file; `console`: created by an admin. */
+  source: 'config' | 'console';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An agent as the API shows it: no password hash. */
+export type PublicAgent = Omit<StoredAgent, 'passwordHash'>;
+
+/**
+ * The live view of agents every role check and login reads.
+ * `find` MUST reflect changes made through the store at once (no caching).
+ */
+export interface AgentDirectory {
+  find(username: string): StoredAgent | undefined;
+}
+
+/** What the console may change on an agent. */
+export interface AgentPatch {
+  displayName?: string | undefined;
+  role?: Role | undefined;
+  queues?: string[] | undefined;
+  endpoint?: string | null | undefined;
+  disabled?: boolean | undefined;
+}
+
+interface Row {
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  queues: string;
+  endpoint: string | null;
+  disabled: number;
+  source: 'config' | 'console';
+  config_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const fromRow = (r: Row): StoredAgent => ({
+  username: r.username,
+  displayName: r.display_name,
+  passwordHash: r.password_hash,
+  role: r.role,
+  queues: JSON.parse(r.queues) as string[],
+  endpoint: r.endpoint,
+  disabled: r.disabled === 1,
+  source: r.source,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function publicAgent(a: StoredAgent): PublicAgent {
+  const { passwordHash: _hash, ...rest } = a;
+  return rest;
+}
+
+/** The fields of a config entry the store keeps, hashed: an unchanged entry is not applied again. */
+const configHash = (a: AgentConfig): string =>
+  createHash('sha256')
+    .update(JSON.stringify([a.displayName, a.passwordHash, a.role, a.queues, a.endpoint ?? null]))
+    .digest('hex');
+
+/** What applying the config changed, for the audit log. */
+export interface ConfigChanges {
+  created: StoredAgent[];
+  updated: Array<{ before: StoredAgent; after: StoredAgent }>;
+  /** Config agents that left the config: disabled. */
+  removed: Array<{ before: StoredAgent; after: StoredAgent }>;
+}
+
+export class AgentStore implements AgentDirectory {
+  private readonly byName;
+  private readonly all;
+
+  constructor(private readonly db: Database) {
+    this.byName = db.prepare<[string], Row>('SELECT * FROM agents WHERE username = ?');
+    this.all = db.prepare<[], Row>('SELECT * FROM agents ORDER BY username');
+  }
+
+  find(username: string): StoredAgent | undefined {
+    const row = this.byName.get(username);
+    return row ? fromRow(row) : undefined;
+  }
+
+  list(): StoredAgent[] {
+    return this.all.all().map(fromRow);
+  }
+
+  /** Usernames that may log in. */
+  enabledUsernames(): string[] {
+    return this.list().filter((a) => !a.disabled).map((a) => a.username);
+  }
+
+  /** Inserts a new agent; returns false when the username is taken. */
+  create(a: Omit<StoredAgent, 'createdAt' | 'updatedAt' | 'disabled'> & { configHash?: string | null }, now = new Date().toISOString()): boolean {
+    const r = this.db
+      .prepare(
+        `INSERT INTO agents (username, display_name, password_hash, role, queues, endpoint, disabled, source, config_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`,
+      )
+      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), a.endpoint, a.source, a.configHash ?? null, now, now);
+    return r.changes === 1;
+  }
+
+  /** Applies a patch; returns the agent after it, or undefined when there is no such agent. */
+  update(username: string, patch: AgentPatch, now = new Date().toISOString()): StoredAgent | undefined {
+    const cur = this.find(username);
+    if (!cur) return undefined;
+    const next: StoredAgent = {
+      ...cur,
+      ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.queues !== undefined ? { queues: [...new Set(patch.queues)] } : {}),
+      ...(patch.endpoint !== undefined ? { endpoint: patch.endpoint } : {}),
+      ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+      updatedAt: now,
+    };
+    this.db
+      .prepare('UPDATE agents SET display_name = ?, role = ?, queues = ?, endpoint = ?, disabled = ?, updated_at = ? WHERE username = ?')
+      .run(next.displayName, next.role, JSON.stringify(next.queues), next.endpoint, next.disabled ? 1 : 0, now, username);
+    return next;
+  }
+
+  setPasswordHash(username: string, hash: string, now = new Date().toISOString()): boolean {
+    return this.db.prepare('UPDATE agents SET password_hash = ?, updated_at = ? WHERE username = ?').run(hash, now, username).changes === 1;
+  }
+
+  /**
+   * Applies the config's agents (at start-up), in one transaction:
+   * - an agent new to the store is created;
+   * - an agent whose config entry changed since it was last applied gets the
+   *   file's display name, password hash, role, queues and endpoint (console
+   *   changes to it last until its entry in the file changes); one that had been
+   *   disabled for leaving the config is enabled again;
+   * - a config agent no longer in the config is disabled (never deleted);
+   * - console agents are left alone unless the config names them (then the config wins).
+   */
+  applyConfig(agents: readonly AgentConfig[], now = new Date().toISOString()): ConfigChanges {
+    const changes: ConfigChanges = { created: [], updated: [], removed: [] };
+    this.db.transaction(() => {
+      const listed = new Set<string>();
+      for (const a of agents) {
+        listed.add(a.username);
+        const hash = configHash(a);
+        const before = this.byName.get(a.username);
+        const fields = { displayName: a.displayName, passwordHash: a.passwordHash, role: a.role, queues: [...a.queues], endpoint: a.endpoint ?? null };
+        if (!before) {
+          this.create({ username: a.username, ...fields, source: 'config', configHash: hash }, now);
+          changes.created.push(this.find(a.username) as StoredAgent);
+          continue;
+        }
+        if (before.config_hash === hash) continue;
+        const leftConfig = before.source === 'config' && before.config_hash === null;
+        this.db
+          .prepare(
+            `UPDATE agents SET display_name = ?, password_hash = ?, role = ?, queues = ?, endpoint = ?, source = 'config', config_hash = ?,
+                    disabled = CASE WHEN ? THEN 0 ELSE disabled END, updated_at = ? WHERE username = ?`,
+          )
+          .run(fields.displayName, fields.passwordHash, fields.role, JSON.stringify(fields.queues), fields.endpoint, hash, leftConfig ? 1 : 0, now, a.username);
+        changes.updated.push({ before: fromRow(before), after: this.find(a.username) as StoredAgent });
+      }
+      for (const row of this.all.all()) {
+        if (row.source !== 'config' || row.config_hash === null || listed.has(row.username)) continue;
+        this.db.prepare('UPDATE agents SET disabled = 1, config_hash = NULL, updated_at = ? WHERE username = ?').run(now, row.username);
+        changes.removed.push({ before: fromRow(row), after: this.find(row.username) as StoredAgent });
+      }
+    })();
+    return changes;
+  }
+}
