@@ -15,6 +15,9 @@ import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
 import { PromptAudio } from '../ivr/prompts/tts.js';
 import { createAsteriskAdapter } from './adapters/asterisk.js';
 import { createHttpCtiAdapter, ctiPbxs } from './adapters/http-cti.js';
+import { AdapterManager } from './adapters/manager.js';
+import { AdapterOverrides, effectiveAdapters } from './adapters/overrides.js';
+import { watchConfigAdapters } from './adapters/config-watch.js';
 import { ctiRoutes } from '../adapters/http-cti/routes.js';
 import { AgentAdmin } from './admin/agent-admin.js';
 import { AuditLog } from './admin/audit-log.js';
@@ -30,9 +33,10 @@ import { startHold } from './calls/hold.js';
 import { SqliteCallStore } from './calls/sqlite-call-store.js';
 import { CaseService } from './cases/case-service.js';
 import { ivrCaseOpener } from './cases/ivr-cases.js';
-import type { Config } from './config/schema.js';
+import type { AdapterConfig, Config } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { createFlows, type Flows } from './flows.js';
+import { adapterAdminRoutes } from './http/adapter-admin-routes.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { caseRoutes } from './http/case-routes.js';
@@ -99,10 +103,17 @@ function buildAdapters(config: Config, log: Logger, prompts: PromptAudio): PbxAd
   return adapters;
 }
 
-export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): Switchboard {
+export function createSwitchboard(config: Config, opts: { log?: Logger; configFile?: string | null } = {}): Switchboard {
   const log = opts.log ?? createLogger(config.log.level);
   const prompts = new PromptAudio({ dir: join(config.dataDir, 'prompts'), log });
-  const adapters = buildAdapters(config, log, prompts);
+  // Adapters start, restart and stop at run time (admin API, config file); lists are live.
+  let attachAdapter: (a: PbxAdapter) => () => void = () => () => {};
+  const manager = new AdapterManager({
+    build: (c) => buildAdapters({ ...config, adapters: [{ ...c, enabled: true }] }, log, prompts)[0] as PbxAdapter,
+    attach: (a) => attachAdapter(a),
+    log,
+  });
+  const adapters = manager.adapters;
   const region = config.phone.defaultRegion as CountryCode;
   const db = openDatabase(config.dataDir);
   if (config.seedDemoData) {
@@ -152,10 +163,6 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
     metrics,
     log,
   });
-  for (const a of adapters) {
-    callCenter.attach(a);
-    a.onStateChange((h) => log.info({ adapter: h.id, state: h.state, error: h.lastError }, 'adapter state changed'));
-  }
   // Calls shown and logged but not routed by the connector: observe mode and click-to-dial (adapters that offer them).
   const agentCalls = {
     presence, notifier: agentsNs, calls: new SqliteCallStore(db), metrics, log,
@@ -163,18 +170,27 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
   };
   const observer = new CallObserver({ ...agentCalls, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
   const dialer = new ClickToDial({ ...agentCalls, adapters, defaultRegion: region, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
-  for (const a of adapters) {
-    observer.attach(a);
-    dialer.attach(a);
-  }
-  const simulators = adapters.filter((a): a is SimulatorAdapter => a instanceof SimulatorAdapter);
+  const center = callCenter;
+  attachAdapter = (a) => {
+    const offs = [
+      center.attach(a),
+      observer.attach(a),
+      dialer.attach(a),
+      a.onStateChange((h) => log.info({ adapter: h.id, state: h.state, error: h.lastError }, 'adapter state changed')),
+    ];
+    return () => offs.forEach((off) => off());
+  };
+  const overrides = new AdapterOverrides(db);
+  let configAdapters: readonly AdapterConfig[] = config.adapters;
+  manager.load(effectiveAdapters(configAdapters, overrides.list()));
+  const simulators = manager.simulators;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(corsAndFraming(config.server.allowedOrigins));
   // Before the JSON parser: a signed PBX event is checked on its exact bytes.
-  app.use(ctiRoutes(ctiPbxs(config.adapters, adapters)));
+  app.use(ctiRoutes(() => ctiPbxs(manager.configs, manager.adapters)));
   app.use(express.json({ limit: '64kb' }));
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   const openapi = openApiDocument(packageVersion());
@@ -196,7 +212,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
       }
     },
   });
-  app.use(adminRoutes({ admin: agentAdmin, audit, agents: agentStore, sessions, flows, queues: config.queues, adapters, adapterConfigs: config.adapters }));
+  app.use(adapterAdminRoutes({ manager, overrides, fromConfig: () => configAdapters, config, audit, sessions, agents: agentStore }));
+  app.use(adminRoutes({ admin: agentAdmin, audit, agents: agentStore, sessions, flows, queues: config.queues, adapters, adapterConfigs: manager.configs }));
   app.use(simulatorRoutes(simulators));
   app.use(promptRoutes(prompts));
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
@@ -223,11 +240,17 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
 
   const sweeper = setInterval(() => simulators.forEach((s) => s.sweep(10 * 60_000)), 60_000);
   sweeper.unref();
+  const configWatcher = opts.configFile
+    ? watchConfigAdapters(opts.configFile, config, async (next) => {
+        configAdapters = next;
+        await manager.apply(effectiveAdapters(configAdapters, overrides.list()));
+      }, log)
+    : null;
 
   return {
     config, log, db, metrics, callCenter, adapters, simulators, http, prompts,
     async listen() {
-      await Promise.all(adapters.map((a) => a.connect()));
+      await manager.connectAll();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.server.port, config.server.host, () => {
@@ -243,9 +266,10 @@ export function createSwitchboard(config: Config, opts: { log?: Logger } = {}): 
     flows,
     async close() {
       clearInterval(sweeper);
+      configWatcher?.close();
       flows.registry.close();
       callCenter?.close();
-      await Promise.all(adapters.map((a) => a.disconnect().catch(() => {})));
+      await manager.disconnectAll();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

@@ -34,10 +34,12 @@ export interface CtiPbx {
   secret: string;
 }
 
-export function ctiRoutes(pbxs: readonly CtiPbx[]): Router {
+/** `pbxs` is asked on every request: HTTP PBXs can be added and removed at run time. */
+export function ctiRoutes(current: () => readonly CtiPbx[]): Router {
   const r = Router();
   r.post('/api/cti/events', express.text({ type: () => true, limit: '64kb' }), (req, res) => {
     const raw = typeof req.body === 'string' ? req.body : '';
+    const pbxs = current();
     // Which PBX: named for HMAC, found by its token for bearer.
     const named = req.header('x-switchboard-pbx');
     const pbx = named

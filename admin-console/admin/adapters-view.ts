@@ -1,7 +1,7 @@
 /** Adapters with their live state and last error, refreshed every few seconds. */
 import type { AdapterHealth } from '../../adapters/adapter.js';
 import { h, replaceChildren } from '../../softphone-widget/src/dom.js';
-import { getJson } from '../common/api.js';
+import { getJson, send } from '../common/api.js';
 import { errorText, section, when } from '../common/shell.js';
 
 export interface AdapterRow {
@@ -31,9 +31,20 @@ export function adaptersView(): { el: HTMLElement; stop(): void } {
   const table = h(
     'table',
     { class: 'console-table', id: 'adapters-table' },
-    h('thead', null, h('tr', null, h('th', null, 'Adapter'), h('th', null, 'Kind'), h('th', null, 'State'), h('th', null, 'Since'), h('th', null, 'Last error'), h('th', null, 'Settings'))),
+    h('thead', null, h('tr', null, h('th', null, 'Adapter'), h('th', null, 'Kind'), h('th', null, 'State'), h('th', null, 'Since'), h('th', null, 'Last error'), h('th', null, 'Settings'), h('th', null, 'Actions'))),
     body,
   );
+  // Test connection, enable, disable: applied at once to this adapter alone, and audited.
+  const act = async (a: AdapterRow, action: 'test' | 'enable' | 'disable'): Promise<void> => {
+    status.textContent = `${action === 'test' ? 'Testing' : action === 'enable' ? 'Enabling' : 'Disabling'} ${a.id}…`;
+    try {
+      const r = (await (await send('POST', `/api/admin/adapters/${encodeURIComponent(a.id)}/${action}`)).json()) as { ok?: boolean; lines?: string[] };
+      status.textContent = action === 'test' ? `${r.ok ? 'Reachable' : 'Not reachable'}: ${(r.lines ?? []).join(' ')}` : `${a.id} ${action}d.`;
+      await refresh();
+    } catch (err) {
+      status.textContent = `${a.id}: ${errorText(err)}`;
+    }
+  };
   const refresh = async (): Promise<void> => {
     try {
       const { adapters } = await getJson<{ adapters: AdapterRow[] }>('/api/admin/adapters');
@@ -50,6 +61,16 @@ export function adaptersView(): { el: HTMLElement; stop(): void } {
             h('td', null, when(a.health?.since ?? null)),
             h('td', { class: a.health?.lastError ? 'error-text' : 'muted' }, a.health?.lastError ?? 'none'),
             h('td', { class: 'muted small' }, summary(a)),
+            h(
+              'td',
+              { class: 'actions' },
+              h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'test', onclick: () => void act(a, 'test') }, 'Test connection'),
+              h(
+                'button',
+                { type: 'button', class: 'btn btn-small', 'data-action': a.enabled ? 'disable' : 'enable', onclick: () => void act(a, a.enabled ? 'disable' : 'enable') },
+                a.enabled ? 'Disable' : 'Enable',
+              ),
+            ),
           );
         }),
       );

@@ -13,12 +13,17 @@ export function createHttpCtiAdapter(a: HttpCtiConfig, agents: readonly AgentCon
   return new HttpCtiAdapter(a.id, (agent) => endpoints.get(agent));
 }
 
-/** The HTTP CTI PBXs with the secret each authenticates with (read once, at start-up). */
+/** Secrets are read once per settings object (a changed adapter gets a new one). */
+const secrets = new WeakMap<object, string>();
+
+/** The running HTTP CTI PBXs with the secret each authenticates with. */
 export function ctiPbxs(configs: readonly AdapterConfig[], adapters: readonly PbxAdapter[]): CtiPbx[] {
   return configs.flatMap((c) => {
     if (c.kind !== 'http') return [];
     const adapter = adapters.find((x): x is HttpCtiAdapter => x instanceof HttpCtiAdapter && x.id === c.id);
     if (!adapter) return [];
-    return [{ adapter, auth: c.auth, secret: readSecret({ value: c.secret, env: c.secretEnv, file: c.secretFile }, `adapters.${c.id}.secret`) }];
+    let secret = secrets.get(c);
+    if (secret === undefined) secrets.set(c, (secret = readSecret({ value: c.secret, env: c.secretEnv, file: c.secretFile }, `adapters.${c.id}.secret`)));
+    return [{ adapter, auth: c.auth, secret }];
   });
 }

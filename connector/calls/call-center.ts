@@ -56,8 +56,15 @@ export class CallCenter {
 
   constructor(private readonly o: CallCenterOptions) {}
 
-  attach(adapter: PbxAdapter): void {
-    this.unsubscribe.push(adapter.onEvent((e) => this.handle(adapter, e)));
+  /** Follows an adapter's events; returns the function that stops following them. */
+  attach(adapter: PbxAdapter): () => void {
+    const off = adapter.onEvent((e) => this.handle(adapter, e));
+    this.unsubscribe.push(off);
+    return () => {
+      off();
+      const i = this.unsubscribe.indexOf(off);
+      if (i !== -1) this.unsubscribe.splice(i, 1);
+    };
   }
 
   /** A call in progress, or a finished one from the store. */

@@ -41,7 +41,7 @@ function config(file: string | undefined): LoadedConfig {
 
 async function serve(file: string | undefined): Promise<void> {
   const { config: cfg, source } = config(file);
-  const sb = createSwitchboard(cfg);
+  const sb = createSwitchboard(cfg, { configFile: source });
   const url = await sb.listen();
   sb.log.info({ config: source ?? '(embedded default)' }, `Switchboard is up: agent widget ${url}/agent/ , caller phone ${url}/phone/`);
   let stopping = false;

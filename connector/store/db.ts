@@ -12,6 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { ADAPTER_OVERRIDES_MIGRATION } from '../adapters/overrides.js';
 import { AGENTS_AND_AUDIT_MIGRATION } from './agents-migration.js';
 import { DatabaseOpenError, SchemaTooNewError } from './errors.js';
 
@@ -143,6 +144,7 @@ export const MIGRATIONS: Migration[] = [
       `),
   },
   AGENTS_AND_AUDIT_MIGRATION,
+  ADAPTER_OVERRIDES_MIGRATION,
 ];
 
 /**
