@@ -2,14 +2,17 @@
  * `npm run bench [-- NAME...]`: runs the benches, prints each figure with its
  * ratio to the baseline measured in the same run, and writes docs/benchmarks.md.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { importBench } from './import.bench.js';
+import { ariBench } from './ari.bench.js';
 import { ivrBench } from './ivr.bench.js';
 import { lookupBench } from './lookup.bench.js';
-import { ariBench } from './ari.bench.js';
+import { popBench } from './pop.bench.js';
+import { processBench } from './process.bench.js';
 import { machine, ratio, type Bench, type BenchResult } from './harness.js';
 
-const ALL: Bench[] = [lookupBench, ivrBench, ariBench];
+const ALL: Bench[] = [importBench, lookupBench, ivrBench, popBench, processBench, ariBench];
 
 const fmt = (n: number): string => (n >= 1000 ? Math.round(n).toLocaleString('en') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
@@ -33,6 +36,9 @@ function markdown(results: BenchResult[], when: string): string {
     if (r.notes?.length) out.push('', ...r.notes.map((n) => `- ${n}`));
     out.push('');
   }
+  // Hand-written findings (what profiling changed), kept beside the benches.
+  const notes = new URL('./profiling.md', import.meta.url);
+  if (existsSync(notes)) out.push(readFileSync(notes, 'utf8'));
   return out.join('\n');
 }
 
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
     for (const f of r.figures) {
       console.log(`  ${f.name.padEnd(24)} ${fmt(f.value).padStart(10)} ${f.unit.padEnd(4)} baseline ${f.baseline === undefined ? '-' : fmt(f.baseline)} ${ratio(f)}`);
     }
+    for (const n of r.notes ?? []) console.log(`  - ${n}`);
   }
   if (wanted.length === 0) {
     const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));

@@ -61,6 +61,19 @@ interface AccountRow {
   a_tier: AccountSummary['tier'] | null;
 }
 
+/**
+ * A row of the by-number lookup, as an array: the contact (id, first and last
+ * name, email, account id), the matching number (raw, e164, extension), whether
+ * it is not the `phone` entry (0/1), its rowid, then the account (id, name,
+ * number, tier; nulls when none).
+ */
+type ByE164Row = [
+  number, string, string, string | null, number | null,
+  string | null, string | null, string | null,
+  number, number,
+  number | null, string | null, string | null, AccountSummary['tier'] | null,
+];
+
 const CONTACT_COLUMNS = 'c.id, c.first_name, c.last_name, c.email, c.account_id';
 const ACCOUNT_COLUMNS = 'a.id AS a_id, a.name AS a_name, a.account_number AS a_number, a.tier AS a_tier';
 
@@ -83,14 +96,17 @@ export class SqliteContactStore implements ContactStore {
   ) {
     this.now = options.now ?? (() => new Date());
     // The matching number is shown, not the primary one: that is the number that called.
-    this.byE164 = db.prepare<[string], ContactRow & AccountRow>(
-      `SELECT ${CONTACT_COLUMNS}, p.raw, p.e164, p.extension, ${ACCOUNT_COLUMNS}
-         FROM contact_phones p
-         JOIN contacts c ON c.id = p.contact_id
-         LEFT JOIN accounts a ON a.id = c.account_id
-        WHERE p.e164 = ?
-        ORDER BY c.id, p.kind <> 'phone', p.rowid`,
-    );
+    // Rows as arrays (no object per row) and sorted here, not by SQL: see findByE164.
+    this.byE164 = db
+      .prepare<[string], ByE164Row>(
+        `SELECT c.id, c.first_name, c.last_name, c.email, c.account_id, p.raw, p.e164, p.extension,
+                p.kind <> 'phone', p.rowid, a.id, a.name, a.account_number, a.tier
+           FROM contact_phones p
+           JOIN contacts c ON c.id = p.contact_id
+           LEFT JOIN accounts a ON a.id = c.account_id
+          WHERE p.e164 = ?`,
+      )
+      .raw(true);
     this.contactById = db.prepare<[number], ContactRow>(
       `SELECT ${CONTACT_COLUMNS}, p.raw, p.e164, p.extension
          FROM contacts c
@@ -124,13 +140,20 @@ export class SqliteContactStore implements ContactStore {
 
   /** Every contact with a number equal to `e164`, once each, by id; the number shown is the matching one. */
   findByE164(e164: string): Array<{ contact: ContactSummary; account: AccountSummary | null }> {
+    const rows = this.byE164.all(e164) as unknown as ByE164Row[];
+    // By contact, its `phone` entry before its `mobile`, then as entered: the order an
+    // SQL ORDER BY gave, without the temporary B-tree SQLite built for it on every call.
+    if (rows.length > 1) rows.sort((x, y) => x[0] - y[0] || x[8] - y[8] || x[9] - y[9]);
     const out: Array<{ contact: ContactSummary; account: AccountSummary | null }> = [];
     let lastId = -1;
-    for (const row of this.byE164.all(e164)) {
+    for (const r of rows) {
       // A contact whose phone and mobile are the same number comes twice.
-      if (row.id === lastId) continue;
-      lastId = row.id;
-      out.push({ contact: toContact(row), account: toAccount(row) });
+      if (r[0] === lastId) continue;
+      lastId = r[0];
+      out.push({
+        contact: { id: r[0], firstName: r[1], lastName: r[2], email: r[3], phoneRaw: r[5] ?? '', phoneE164: r[6], extension: r[7], accountId: r[4] },
+        account: r[10] === null || r[11] === null || r[12] === null || r[13] === null ? null : { id: r[10], name: r[11], accountNumber: r[12], tier: r[13] },
+      });
     }
     return out;
   }
