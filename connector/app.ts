@@ -132,6 +132,12 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   // A token outlives a restart; one of a user disabled or removed from the config must not.
   sessions.revokeAllExcept(enabledAgents.map((a) => a.username));
   const metrics = new Metrics();
+  const callStore = new SqliteCallStore(db);
+  /** The caller's number normalized once, and looked up (once per call, while the caller is in the IVR). */
+  const lookupAni = (ani: string) => {
+    const phone = normalizePhone(ani, region);
+    return { aniE164: phone.e164, result: lookupCaller(ani, { contacts, cases, defaultRegion: region }, phone) };
+  };
   const accountByNumber = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM accounts WHERE account_number = ?');
   const flows: Flows = createFlows(config, {
     root: projectRoot(),
@@ -152,21 +158,18 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     presence,
     dispatcher,
     notifier: agentsNs,
-    calls: new SqliteCallStore(db),
+    calls: callStore,
     flowFor: (dnis) => flows.flowFor(dnis),
     openIvrCase: ivrCaseOpener({ cases, queues: config.queues, log }),
     fallbackQueue: config.ivr.fallbackQueue,
-    lookup: (ani) => ({
-      aniE164: normalizePhone(ani, region).e164,
-      result: lookupCaller(ani, { contacts, cases, defaultRegion: region }),
-    }),
+    lookup: lookupAni,
     metrics,
     log,
   });
   // Calls shown and logged but not routed by the connector: observe mode and click-to-dial (adapters that offer them).
   const agentCalls = {
-    presence, notifier: agentsNs, calls: new SqliteCallStore(db), metrics, log,
-    lookup: (ani: string) => ({ aniE164: normalizePhone(ani, region).e164, result: lookupCaller(ani, { contacts, cases, defaultRegion: region }) }),
+    presence, notifier: agentsNs, calls: callStore, metrics, log,
+    lookup: lookupAni,
   };
   const observer = new CallObserver({ ...agentCalls, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
   const dialer = new ClickToDial({ ...agentCalls, adapters, defaultRegion: region, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
@@ -273,6 +276,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      callStore.flush();
       db.close();
     },
   };

@@ -2,7 +2,7 @@
  * Who is calling: the ANI looked up against the contacts, once per call while
  * the caller is still in the IVR, so the screen-pop is ready when an agent is.
  */
-import { normalizePhone, type CountryCode } from './phone/normalize.js';
+import { normalizePhone, type CountryCode, type NormalizedPhone } from './phone/normalize.js';
 import type { LookupResult } from './protocol.js';
 import type { CaseStore, ContactStore } from './store/types.js';
 
@@ -25,8 +25,9 @@ export interface LookupDeps {
  * - one contact: `one`, with its account and up to 5 open cases
  * - several (a shared main line): `many`, every match, up to 5 open cases across them
  */
-export function lookupCaller(aniRaw: string, deps: LookupDeps): LookupResult {
-  const phone = normalizePhone(aniRaw, deps.defaultRegion);
+export function lookupCaller(aniRaw: string, deps: LookupDeps, normalized?: NormalizedPhone): LookupResult {
+  // The caller may have normalized the ANI already (it keeps the E.164 form too): not twice.
+  const phone = normalized ?? normalizePhone(aniRaw, deps.defaultRegion);
   if (phone.status === 'withheld') return { outcome: 'none', reason: 'withheld' };
   if (phone.e164 === null) return { outcome: 'none', reason: 'invalid-number' };
 
