@@ -14,7 +14,9 @@ import { simulatorRoutes } from '../adapters/simulator/http.js';
 import { SimulatorAdapter } from '../adapters/simulator/simulator-adapter.js';
 import { PromptAudio } from '../ivr/prompts/tts.js';
 import { createAsteriskAdapter } from './adapters/asterisk.js';
+import { createFreeSwitchAdapter } from './adapters/freeswitch.js';
 import { createHttpCtiAdapter, ctiPbxs } from './adapters/http-cti.js';
+import { createTwilioAdapter, twilioRoutes } from './adapters/twilio.js';
 import { AdapterManager } from './adapters/manager.js';
 import { AdapterOverrides, effectiveAdapters } from './adapters/overrides.js';
 import { watchConfigAdapters } from './adapters/config-watch.js';
@@ -97,6 +99,8 @@ function buildAdapters(config: Config, log: Logger, prompts: PromptAudio): PbxAd
     if (a.kind === 'simulator') adapters.push(new SimulatorAdapter({ id: a.id, charsPerSecond: a.charsPerSecond }));
     else if (a.kind === 'asterisk') adapters.push(createAsteriskAdapter(a, { agents: config.agents, log, prompts }));
     else if (a.kind === 'http') adapters.push(createHttpCtiAdapter(a, config.agents));
+    else if (a.kind === 'freeswitch') adapters.push(createFreeSwitchAdapter(a, { log, prompts }));
+    else if (a.kind === 'twilio') adapters.push(createTwilioAdapter(a, { log, prompts }));
     else problems.push(`adapters[${i}].kind: the ${(a as { kind: string }).kind} adapter is not available in this version yet`);
   });
   if (problems.length > 0) throw new ConfigError(problems);
@@ -194,6 +198,8 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   app.use(corsAndFraming(config.server.allowedOrigins));
   // Before the JSON parser: a signed PBX event is checked on its exact bytes.
   app.use(ctiRoutes(() => ctiPbxs(manager.configs, manager.adapters)));
+  // Twilio's webhooks too: signed over their raw form body (adapters/twilio/webhooks.ts).
+  app.use(twilioRoutes(() => manager.adapters));
   app.use(express.json({ limit: '64kb' }));
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   const openapi = openApiDocument(packageVersion());

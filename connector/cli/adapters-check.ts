@@ -8,6 +8,8 @@
 import { AriRestClient } from '../../adapters/asterisk/ari/rest-client.js';
 import { AdapterError } from '../../adapters/errors.js';
 import { asteriskPassword } from '../adapters/asterisk.js';
+import { checkFreeSwitch } from '../adapters/freeswitch.js';
+import { checkTwilio } from '../adapters/twilio.js';
 import type { Config } from '../config/schema.js';
 import { readSecret } from '../config/secrets.js';
 
@@ -31,6 +33,19 @@ export async function checkAdapters(config: Config, print: (line: string) => voi
         failed++;
         print(`${a.id} (http): misconfigured: ${(err as { problems?: string[] }).problems?.join('; ') ?? (err as Error).message}`);
       }
+      continue;
+    }
+    if (a.kind === 'freeswitch') {
+      // Connect, authenticate, subscribe, `api version` (connector/adapters/freeswitch.ts).
+      failed += await checkFreeSwitch(a, print).catch((err: unknown) => {
+        print(`${a.id} (freeswitch ${a.host}:${a.port}): misconfigured: ${(err as { problems?: string[] }).problems?.join('; ') ?? (err as Error).message}`);
+        return 1;
+      });
+      continue;
+    }
+    if (a.kind === 'twilio') {
+      // Twilio calls us; the config is checked, the REST API is not tried (connector/adapters/twilio.ts).
+      failed += checkTwilio(a, print);
       continue;
     }
     if (a.kind !== 'asterisk') continue;

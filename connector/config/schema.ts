@@ -96,9 +96,107 @@ const httpCtiAdapter = z
     if (given !== 1) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'expected exactly one of secret, secretEnv, secretFile' });
   });
 
-export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter, httpCtiAdapter], {
+/** One FreeSWITCH server over the Event Socket (inbound mode); see docs/adapters/freeswitch.md. */
+const freeswitchAdapter = z
+  .strictObject({
+    id,
+    kind: z.literal('freeswitch'),
+    enabled: z.boolean().default(true),
+    /** The Event Socket's address (event_socket.conf.xml listen-ip / listen-port). */
+    host: z.string().min(1, { error: 'expected a host name or address' }),
+    port: z.number().int({ error: 'expected a port from 1 to 65535' }).min(1, { error: 'expected a port from 1 to 65535' }).max(65_535, { error: 'expected a port from 1 to 65535' }).default(8021),
+    /** event_socket.conf.xml password, from exactly one of password, passwordEnv, passwordFile. */
+    password: z.string().min(1, { error: 'expected a password' }).regex(/^[^\r\n]+$/, { error: 'expected a password on one line' }).optional(),
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    passwordFile: z.string().min(1).optional(),
+    /** The dialplan marks calls for Switchboard with the channel variable switchboard_app=<application>, then parks them. */
+    application: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected letters, digits, _ . or -' }).default('switchboard'),
+    /** Every command's reply (and its background job) ends by then. */
+    requestTimeoutMs: duration(100, 60_000).default(5_000),
+    reconnect: z
+      .strictObject({ initialDelayMs: duration(10, 60_000).default(500), maxDelayMs: duration(100, 600_000).default(30_000) })
+      .prefault({}),
+    /** FreeSWITCH's own limit on ringing an agent leg (originate_timeout, seconds); keep it above routing.ringTimeoutMs. */
+    originateTimeoutSec: z.number().int().min(5).max(600).default(60),
+    /** What queued callers hear (mod_local_stream). */
+    mohSound: z.string().min(1).regex(/^\S+$/, { error: 'expected a sound without spaces' }).default('local_stream://moh'),
+    prompts: z
+      .strictObject({
+        /** Prompt id -> what playback plays, e.g. "main-menu.welcome": "ivr/ivr-welcome.wav". */
+        sounds: z.record(z.string(), z.string().min(1)).default({}),
+        /** HTTP-served rendered prompts (played through mod_http_cache); {id} {text} {lang} {hash} are replaced. */
+        urlTemplate: z.string().regex(/^https?:\/\//, { error: 'expected an http(s) URL template' }).optional(),
+        /** Where FreeSWITCH reaches this Switchboard: text prompts are rendered here and served at <url>/prompts/<hash>.wav. */
+        switchboardUrl: url.optional(),
+        language: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    /** Where uuid_record writes voicemail recordings, on the FreeSWITCH host. */
+    recordingsDir: z.string().regex(/^\/\S*$/, { error: 'expected an absolute path without spaces' }).default('/var/lib/freeswitch/recordings'),
+    /** Blind transfer: the dialplan context (XML dialplan) the caller continues in, the number as the extension. */
+    transferContext: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a context name' }).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const given = [a.password, a.passwordEnv, a.passwordFile].filter((x) => x !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected exactly one of password, passwordEnv, passwordFile' });
+  });
+
+/** One Twilio account's numbers, over webhooks and TwiML; see docs/adapters/twilio.md. */
+const twilioAdapter = z
+  .strictObject({
+    id,
+    kind: z.literal('twilio'),
+    enabled: z.boolean().default(true),
+    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, { error: 'expected an Account SID: AC and 32 hex digits' }),
+    /** The auth token (signs webhooks, authenticates REST requests), from exactly one of token, tokenEnv, tokenFile. */
+    token: z.string().min(1, { error: 'expected a token' }).optional(),
+    tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    tokenFile: z.string().min(1).optional(),
+    /** The URL Twilio reaches this Switchboard at (the reverse proxy's public https URL): webhooks are signed over it. */
+    publicUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL Twilio reaches Switchboard at' }),
+    /** Where the webhook routes live; default /twilio/<id> (the voice URL is <publicUrl><webhookPath>/voice). */
+    webhookPath: z.string().regex(/^(\/[A-Za-z0-9_-]+)+$/, { error: 'expected a path such as /twilio/main' }).optional(),
+    apiBaseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://api.twilio.com'),
+    requestTimeoutMs: duration(100, 60_000).default(5_000),
+    /** Twilio's own limit on ringing an agent leg (seconds); keep it above routing.ringTimeoutMs. */
+    ringTimeoutSec: z.number().int().min(5).max(600).default(60),
+    /** From of agent legs that ring a phone number (a number of the account); default: the number the caller dialed. */
+    callerId: z.string().regex(/^\+[1-9][0-9]{6,14}$/, { error: 'expected an E.164 number' }).optional(),
+    /** Hold music Twilio plays in the queue (short: announcements come between plays); silence when unset. */
+    holdMusicUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    holdPauseSec: z.number().int().min(1).max(60).default(5),
+    gather: z
+      .strictObject({
+        /** <Gather timeout> while waiting for a key: Twilio comes back this often. */
+        timeoutSec: z.number().int().min(1).max(10).default(1),
+        /** numDigits while the caller types an entry. */
+        entryMaxDigits: z.number().int().min(1).max(64).default(20),
+        /** <Gather timeout> between the keys of an entry; keep it below the flows' inter-digit timeouts. */
+        entryTimeoutSec: z.number().int().min(1).max(10).default(1),
+      })
+      .prefault({}),
+    prompts: z
+      .strictObject({
+        /** Prompt id -> audio URL. */
+        sounds: z.record(z.string(), z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })).default({}),
+        /** HTTP-served rendered prompts; {id} {text} {lang} {hash} are replaced. */
+        urlTemplate: z.string().regex(/^https?:\/\//, { error: 'expected an http(s) URL template' }).optional(),
+        /** switchboard: rendered here and played by URL (<publicUrl>/prompts/<hash>.wav); twilio: <Say>. */
+        tts: z.enum(['switchboard', 'twilio']).default('switchboard'),
+        /** <Say voice>, e.g. Polly.Joanna. */
+        voice: z.string().min(1).optional(),
+        language: z.string().min(1).optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((a, ctx) => {
+    const given = [a.token, a.tokenEnv, a.tokenFile].filter((x) => x !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['token'], message: 'expected exactly one of token, tokenEnv, tokenFile' });
+  });
+
+export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter, httpCtiAdapter, freeswitchAdapter, twilioAdapter], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected kind to be one of: simulator, asterisk, http' : undefined,
+    issue.code === 'invalid_union' ? 'expected kind to be one of: simulator, asterisk, http, freeswitch, twilio' : undefined,
 });
 
 const caseType = z.enum(['technical_support', 'billing_question', 'feature_request', 'customer_info_change']);
