@@ -222,7 +222,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     },
   });
   app.use(adapterAdminRoutes({ manager, overrides, fromConfig: () => configAdapters, config, audit, sessions, agents: agentStore }));
-  app.use(adminRoutes({ admin: agentAdmin, audit, agents: agentStore, sessions, flows, queues: config.queues, adapters, adapterConfigs: manager.configs }));
+  app.use(adminRoutes({ admin: agentAdmin, audit, agents: agentStore, sessions, flows, queues: config.queues, adapters, adapterConfigs: manager.configs, lastEvent: (id) => manager.lastEvent(id) }));
   app.use(simulatorRoutes(simulators));
   app.use(promptRoutes(prompts));
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');

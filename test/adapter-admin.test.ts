@@ -63,6 +63,23 @@ describe('adapters at run time', () => {
     );
   });
 
+  it('shows each running adapter\'s last event, and none for a disabled one', async () => {
+    const lastOf = async (id: string) =>
+      ((await api(srv.url, 'GET', '/api/admin/adapters', { token: admin })).body.adapters as Array<{ id: string; lastEvent: { type: string; at: string } | null }>).find((a) => a.id === id)?.lastEvent;
+    const t0 = Date.now();
+    const { callId } = (await api(srv.url, 'POST', '/api/simulator/calls', { body: { from: '+14155550199', to: '100', adapterId: 'sim' } })).body;
+    await expect.poll(() => lastOf('sim').then((e) => e?.type)).toMatch(/^call\./);
+    await api(srv.url, 'POST', `/api/simulator/calls/${callId}/hangup`);
+    await expect.poll(() => lastOf('sim').then((e) => e?.type)).toBe('call.ended');
+    const last = await lastOf('sim');
+    expect(Date.parse(last?.at ?? '')).toBeGreaterThanOrEqual(t0 - 1000);
+    // sim2 restarted above and took no call since: no event yet. Disabled: none either.
+    expect(await lastOf('sim2')).toBeNull();
+    await api(srv.url, 'POST', '/api/admin/adapters/sim2/disable', { token: admin });
+    expect(await lastOf('sim2')).toBeNull();
+    await api(srv.url, 'POST', '/api/admin/adapters/sim2/enable', { token: admin });
+  });
+
   it('tests a connection on demand', async () => {
     const r = await api(srv.url, 'POST', '/api/admin/adapters/sim/test', { token: admin });
     expect(r.body).toMatchObject({ ok: true, lines: ['sim (simulator): reachable, built into Switchboard'], health: { state: 'connected' } });

@@ -59,6 +59,19 @@ describe('agents CRUD', () => {
     expect((await api(srv.url, 'GET', '/api/admin/agents', { token: carol })).status).toBe(403);
   });
 
+  it('stores, shows and edits skills; audited', async () => {
+    const r = await api(srv.url, 'POST', '/api/admin/agents', { token: admin, body: { username: 'sam', displayName: 'Sam', password: 'sam-password', skills: ['spanish', 'spanish', 'billing-l2'] } });
+    expect(r.status).toBe(201);
+    expect(r.body.agent.skills).toEqual(['spanish', 'billing-l2']);
+    const p = await api(srv.url, 'PATCH', '/api/admin/agents/sam', { token: admin, body: { skills: ['french'] } });
+    expect(p.body.agent.skills).toEqual(['french']);
+    const listed = (await api(srv.url, 'GET', '/api/admin/agents', { token: admin })).body.agents.find((a: { username: string }) => a.username === 'sam');
+    expect(listed.skills).toEqual(['french']);
+    expect((await api(srv.url, 'GET', '/api/admin/agents', { token: admin })).body.agents.find((a: { username: string }) => a.username === 'alice').skills).toEqual([]);
+    const [last] = await audit('sam');
+    expect(last).toMatchObject({ action: 'agent.updated', before: { skills: ['spanish', 'billing-l2'] }, after: { skills: ['french'] } });
+  });
+
   it('refuses bad input with codes and writes nothing', async () => {
     const before = [count('agents'), count('audit_log')];
     const cases: Array<[string, string, unknown, number, string]> = [
@@ -69,6 +82,8 @@ describe('agents CRUD', () => {
       ['PATCH', '/api/admin/agents/nobody', { displayName: 'N' }, 404, 'AGENT_NOT_FOUND'],
       ['PATCH', '/api/admin/agents/carol', {}, 400, 'VALIDATION_FAILED'],
       ['PATCH', '/api/admin/agents/carol', { role: 'owner' }, 400, 'VALIDATION_FAILED'],
+      ['PATCH', '/api/admin/agents/carol', { skills: ['Not A Skill'] }, 400, 'VALIDATION_FAILED'],
+      ['PATCH', '/api/admin/agents/carol', { skills: 'spanish' }, 400, 'VALIDATION_FAILED'],
       ['PATCH', '/api/admin/agents/admin', { disabled: true }, 409, 'LAST_ADMIN'],
       ['PATCH', '/api/admin/agents/admin', { role: 'agent' }, 409, 'LAST_ADMIN'],
       ['POST', '/api/admin/agents/carol/password', { password: 'short' }, 400, 'VALIDATION_FAILED'],

@@ -9,7 +9,7 @@ import { openDatabase } from '../connector/store/db.js';
 
 const HASH_A = 'scrypt$32768$8$1$AAAA$BBBB';
 const HASH_B = 'scrypt$32768$8$1$CCCC$DDDD';
-const agent = (over: Partial<AgentConfig> = {}): AgentConfig => ({ username: 'alice', displayName: 'Alice', passwordHash: HASH_A, role: 'agent', queues: ['support'], ...over });
+const agent = (over: Partial<AgentConfig> = {}): AgentConfig => ({ username: 'alice', displayName: 'Alice', passwordHash: HASH_A, role: 'agent', queues: ['support'], skills: [], ...over });
 
 function setup() {
   const db = openDatabase(':memory:');
@@ -48,6 +48,22 @@ describe('config agents in the store', () => {
     expect(apply([agent({ username: 'bob' })])).toEqual(['bob', 'carol']);
     expect(store.find('alice')?.disabled).toBe(true);
     expect(apply([agent(), agent({ username: 'bob' })])).toEqual(['alice', 'bob', 'carol']);
+  });
+
+  it('keeps skills from the file and the console; an entry without skills is not re-applied after the upgrade', () => {
+    const { store, audit, apply } = setup();
+    apply([agent(), agent({ username: 'bob', skills: ['spanish', 'billing-l2', 'spanish'] })]);
+    expect(store.find('alice')?.skills).toEqual([]);
+    expect(store.find('bob')?.skills).toEqual(['spanish', 'billing-l2']);
+    store.update('alice', { skills: ['french'] });
+    expect(store.find('alice')?.skills).toEqual(['french']);
+    // Unchanged entries (skills never given) keep their hash: the console's skills stay.
+    apply([agent(), agent({ username: 'bob', skills: ['spanish', 'billing-l2', 'spanish'] })]);
+    expect(store.find('alice')?.skills).toEqual(['french']);
+    expect(audit.list({ limit: 10 })).toHaveLength(2);
+    apply([agent({ skills: ['german'] }), agent({ username: 'bob', skills: ['spanish', 'billing-l2', 'spanish'] })]);
+    expect(store.find('alice')?.skills).toEqual(['german']);
+    expect(audit.list({ limit: 1 })[0]).toMatchObject({ action: 'agent.updated', before: { skills: ['french'] }, after: { skills: ['german'] } });
   });
 
   it('an agent disabled in the console stays disabled while the file does not change', () => {

@@ -76,6 +76,8 @@ describe('SqliteCaseStore.create', () => {
         number: '00001001',
         accountId,
         createdAt: '2025-06-01T10:00:01.000Z',
+        firstResponseAt: null,
+        firstResponseBy: null,
       },
     });
     const numbers = [cases.create(newCase(), null), cases.create(newCase(), null)].map((r) =>

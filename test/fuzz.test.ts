@@ -6,6 +6,7 @@
  * written (row counts), and the server keeps answering /healthz.
  * Bounded: about 600 requests, well under 30 s.
  */
+import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { io } from 'socket.io-client';
@@ -26,6 +27,7 @@ const ENDPOINTS: Array<[string, string, Auth, Kind, string[]?]> = [
   ['POST', '/api/cases', 'agent', 'json'],
   ['GET', '/api/cases', 'agent', 'query'],
   ['GET', '/api/cases/{number}', 'agent', 'none', ['00001001', '1']],
+  ['PATCH', '/api/cases/{number}', 'agent', 'json', ['00001001', '1001']],
   ['POST', '/api/calls/dial', 'agent', 'json'],
   ['GET', '/api/flows', 'agent', 'query'],
   ['GET', '/api/flows/{name}', 'agent', 'none', ['main']],
@@ -57,9 +59,14 @@ const TABLES = ['cases', 'contacts', 'sessions', 'agents', 'audit_log', 'idempot
 
 let srv: TestServer;
 const tokens: Record<'agent' | 'admin', string> = { agent: '', admin: '' };
-const counts = (): Record<string, number> =>
-  Object.fromEntries(TABLES.map((t) => [t, (srv.sb.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]));
-let baseline: Record<string, number>;
+/** Row counts, and the cases' changeable fields (PATCH /api/cases/:number changes rows, not counts). */
+const counts = (): Record<string, number | string> => ({
+  ...Object.fromEntries(TABLES.map((t) => [t, (srv.sb.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n])),
+  caseFields: createHash('sha256')
+    .update(JSON.stringify(srv.sb.db.prepare('SELECT number, subject, description, status, priority, disposition, first_response_at FROM cases ORDER BY number').all()))
+    .digest('hex'),
+});
+let baseline: Record<string, number | string>;
 
 beforeAll(async () => {
   srv = await startTestServer();

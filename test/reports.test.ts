@@ -37,7 +37,8 @@ describe('reports', () => {
   it('cases by type, origin and customer', async () => {
     const byType = await api(srv.url, 'GET', `/api/reports/cases?by=type&from=${since}`, { token: admin });
     expect(byType.status).toBe(200);
-    expect(byType.body.rows).toEqual([{ bucket: null, key: 'technical_support', cases: 1, avgResponseSeconds: expect.any(Number) }]);
+    // Logged by alice from her call: no agent action on it yet, so it is awaiting a response, not averaged.
+    expect(byType.body.rows).toEqual([{ bucket: null, key: 'technical_support', cases: 1, avgResponseSeconds: null, awaitingResponse: 1 }]);
     const byOrigin = await api(srv.url, 'GET', `/api/reports/cases?by=origin&from=${since}`, { token: admin });
     expect(byOrigin.body.rows.map((r: { key: string; cases: number }) => [r.key, r.cases])).toEqual([['phone', 1]]);
     const byCustomer = await api(srv.url, 'GET', `/api/reports/cases?by=customer&from=${since}`, { token: admin });
@@ -45,6 +46,31 @@ describe('reports', () => {
     // The seeded demo cases are older: a range over them counts them too.
     const all = await api(srv.url, 'GET', '/api/reports/cases?by=type&from=2025-03-01&to=2026-03-01&interval=total', { token: admin });
     expect(all.body.rows.reduce((n: number, r: { cases: number }) => n + r.cases, 0)).toBeGreaterThan(30);
+  });
+
+  it('average response time: case created to first agent action; cases without one are counted, not averaged', async () => {
+    const [number] = (await api(srv.url, 'GET', '/api/cases?limit=1', { token: admin })).body.cases.map((c: { number: string }) => c.number);
+    // Another agent acts on it: that is its first response.
+    const bob = await login(srv.url, 'bob');
+    expect((await api(srv.url, 'PATCH', `/api/cases/${number}`, { token: bob, body: { status: 'open' } })).status).toBe(200);
+    // A case opened by the IVR (a callback request) 90 s ago, answered by alice now.
+    const created = new Date(Date.now() - 90_000).toISOString();
+    const { lastInsertRowid } = srv.sb.db
+      .prepare("INSERT INTO cases (subject, type, priority, status, origin, description, disposition, agent, created_at) VALUES ('Callback request', 'billing_question', 'medium', 'new', 'phone', '', 'callback-requested', 'ivr', ?)")
+      .run(created);
+    expect((await api(srv.url, 'PATCH', `/api/cases/${lastInsertRowid}`, { token: await login(srv.url, 'alice'), body: { status: 'pending' } })).body.firstResponseBy).toBe('alice');
+    // One more IVR case nobody touched yet.
+    srv.sb.db.prepare("INSERT INTO cases (subject, type, priority, status, origin, description, agent, created_at) VALUES ('Voicemail', 'billing_question', 'medium', 'new', 'phone', '', 'ivr', ?)").run(created);
+
+    const rows = (await api(srv.url, 'GET', `/api/reports/cases?by=type&from=${new Date(Date.now() - 120_000).toISOString()}`, { token: admin })).body.rows;
+    const byKey = Object.fromEntries(rows.map((r: { key: string }) => [r.key, r]));
+    expect(byKey['technical_support']).toMatchObject({ cases: 1, awaitingResponse: 0, avgResponseSeconds: expect.any(Number) });
+    expect(byKey['technical_support'].avgResponseSeconds).toBeLessThan(30);
+    expect(byKey['billing_question']).toMatchObject({ cases: 2, awaitingResponse: 1 });
+    expect(byKey['billing_question'].avgResponseSeconds).toBeGreaterThanOrEqual(89);
+    expect(byKey['billing_question'].avgResponseSeconds).toBeLessThan(120);
+    const csv = await api(srv.url, 'GET', `/api/reports/cases?by=type&from=${since}&format=csv`, { token: admin });
+    expect((csv.body as string).split('\r\n')[0]).toBe('bucket,key,cases,avgResponseSeconds,awaitingResponse');
   });
 
   it('calls by outcome and queue, with speed of answer, talk time and containment', async () => {

@@ -1,4 +1,4 @@
-/** Agents: the list, a create form, and per agent: edit (name, role, queues), disable / enable, password reset. */
+/** Agents: the list, a create form, and per agent: edit (name, role, queues, skills), disable / enable, password reset. */
 import type { AgentView } from '../../connector/admin/agent-admin.js';
 import { h, replaceChildren } from '../../softphone-widget/src/dom.js';
 import { getJson, send } from '../common/api.js';
@@ -24,6 +24,9 @@ function queuePicker(queues: Queue[], chosen: readonly string[], name: string): 
 
 const picked = (form: HTMLFormElement, name: string): string[] =>
   [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
+
+/** `spanish, billing-l2` -> ['spanish', 'billing-l2'] (the server checks each id). */
+const skillList = (text: string): string[] => text.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 
 const roleSelect = (id: string, value: string) =>
   h('select', { id, name: 'role' }, ROLES.map((r) => h('option', { value: r, selected: r === value }, r)));
@@ -53,16 +56,18 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
     const form = h('form', { class: 'row-editor', 'data-editor': a.username }) as HTMLFormElement;
     if (mode === 'edit') {
       const name = h('input', { name: 'displayName', value: a.displayName, 'aria-label': 'Display name' });
+      const skills = h('input', { id: `skills-${a.username}`, name: 'skills', value: a.skills.join(', '), placeholder: 'spanish, billing-l2', autocapitalize: 'none', spellcheck: 'false' });
       form.append(
         h('div', { class: 'field' }, h('label', null, 'Display name'), name),
         h('div', { class: 'field' }, h('label', { for: `role-${a.username}` }, 'Role'), roleSelect(`role-${a.username}`, a.role)),
         queuePicker(queues, a.queues, 'queue'),
+        h('div', { class: 'field' }, h('label', { for: `skills-${a.username}` }, 'Skills'), skills),
         h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Save'),
       );
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const role = (form.elements.namedItem('role') as HTMLSelectElement).value;
-        void act(`${a.username} saved.`, () => send('PATCH', `/api/admin/agents/${a.username}`, { body: { displayName: name.value, role, queues: picked(form, 'queue') } })).then((ok) => ok && (open = null));
+        void act(`${a.username} saved.`, () => send('PATCH', `/api/admin/agents/${a.username}`, { body: { displayName: name.value, role, queues: picked(form, 'queue'), skills: skillList(skills.value) } })).then((ok) => ok && (open = null));
       });
     } else {
       const pw = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: 8, 'aria-label': `New password for ${a.username}` });
@@ -87,6 +92,7 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
           h('td', null, a.displayName),
           h('td', null, h('span', { class: `role role-${a.role}` }, a.role)),
           h('td', null, a.queues.length ? a.queues.join(', ') : h('span', { class: 'muted' }, 'none')),
+          h('td', { class: 'skills' }, a.skills.length ? a.skills.join(', ') : h('span', { class: 'muted' }, 'none')),
           h('td', null, a.disabled ? h('span', { class: 'status status-disabled' }, 'disabled') : (a.state ?? '—')),
           h('td', { class: 'muted small' }, a.source),
           h(
@@ -106,7 +112,7 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
           ),
         );
         const mode = open === `e:${a.username}` ? 'edit' : open === `p:${a.username}` ? 'password' : null;
-        return mode ? [row, h('tr', { class: 'editor-row' }, h('td', { colspan: 7 }, editor(a, mode)))] : row;
+        return mode ? [row, h('tr', { class: 'editor-row' }, h('td', { colspan: 8 }, editor(a, mode)))] : row;
       }),
     );
   };
@@ -126,20 +132,21 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
     h('div', { class: 'field' }, h('label', { for: 'new-display' }, 'Display name'), h('input', { id: 'new-display', name: 'displayName', placeholder: 'Carol Jones' })),
     h('div', { class: 'field' }, h('label', { for: 'new-password' }, 'Password'), h('input', { id: 'new-password', name: 'password', type: 'password', autocomplete: 'new-password' })),
     h('div', { class: 'field' }, h('label', { for: 'new-role' }, 'Role'), roleSelect('new-role', 'agent')),
+    h('div', { class: 'field' }, h('label', { for: 'new-skills' }, 'Skills'), h('input', { id: 'new-skills', name: 'skills', placeholder: 'spanish, billing-l2', autocapitalize: 'none', spellcheck: 'false' })),
     queueSlot,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create agent'),
   ) as HTMLFormElement;
   create.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = (n: string) => (create.elements.namedItem(n) as HTMLInputElement).value;
-    const agent = { username: v('username').trim(), displayName: v('displayName').trim(), password: v('password'), role: v('role'), queues: picked(create, 'new-queue') };
+    const agent = { username: v('username').trim(), displayName: v('displayName').trim(), password: v('password'), role: v('role'), queues: picked(create, 'new-queue'), skills: skillList(v('skills')) };
     void act(`${agent.username} created.`, () => send('POST', '/api/admin/agents', { body: agent })).then((ok) => ok && create.reset());
   });
 
   const table = h(
     'table',
     { class: 'console-table', id: 'agents-table' },
-    h('thead', null, h('tr', null, ['Username', 'Name', 'Role', 'Queues', 'State', 'Source', ''].map((t) => h('th', null, t)))),
+    h('thead', null, h('tr', null, ['Username', 'Name', 'Role', 'Queues', 'Skills', 'State', 'Source', ''].map((t) => h('th', null, t)))),
     body,
   );
   void refresh().catch((err: unknown) => (message.textContent = errorText(err)));

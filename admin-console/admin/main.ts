@@ -17,7 +17,7 @@ mountConsole(root, {
   check: () => getJson('/api/admin/adapters'),
   render(main) {
     const audit = auditView();
-    const adapters = adaptersView();
+    const adapters = adaptersView(() => void audit.refresh());
     const agents = agentsView(() => void audit.refresh());
     const flows = flowsView(() => void audit.refresh());
     main.append(

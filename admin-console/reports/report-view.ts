@@ -1,6 +1,7 @@
 /**
  * One report on screen: headline figures (calls, answered, speed of answer,
- * talk time, IVR containment, cases, response time), a stacked bar chart per
+ * talk time, IVR containment, cases, response time: case created to the first
+ * agent action, cases awaiting one), a stacked bar chart per
  * day or hour, the totals table, and CSV downloads.
  */
 import type { CallRow, CaseRow } from '../../connector/reports/report-store.js';
@@ -30,8 +31,8 @@ function weighted(rows: Array<{ w: number; v: number | null }>): number | null {
   return w === 0 ? null : ok.reduce((n, r) => n + (r.v as number) * r.w, 0) / w;
 }
 
-function tile(label: string, value: string, id: string): HTMLElement {
-  return h('div', { class: 'tile', 'data-tile': id }, h('div', { class: 'tile-value' }, value), h('div', { class: 'tile-label' }, label));
+function tile(label: string, value: string, id: string, title: string | null = null): HTMLElement {
+  return h('div', { class: 'tile', 'data-tile': id, title }, h('div', { class: 'tile-value' }, value), h('div', { class: 'tile-label' }, label));
 }
 
 async function tiles(p: ReportParams): Promise<HTMLElement> {
@@ -52,12 +53,13 @@ async function tiles(p: ReportParams): Promise<HTMLElement> {
     tile('IVR containment', pct(sum('containedInIvr'), total), 'containment'),
     tile('Abandoned', String(sum('abandoned')), 'abandoned'),
     tile('Cases', String(cases.rows.reduce((n, r) => n + r.cases, 0)), 'cases'),
-    tile('Avg response time', secs(weighted(cases.rows.map((r) => ({ w: r.cases, v: r.avgResponseSeconds })))), 'response'),
+    tile('Avg response time', secs(weighted(cases.rows.map((r) => ({ w: r.cases - r.awaitingResponse, v: r.avgResponseSeconds })))), 'response', 'Case created to the first agent action on it'),
+    tile('Awaiting response', String(cases.rows.reduce((n, r) => n + r.awaitingResponse, 0)), 'awaiting'),
   );
 }
 
 function table(rows: Row[], which: ReportParams['which'], by: string): HTMLElement {
-  const head = which === 'calls' ? [by, 'Calls', 'Answered', 'Contained in IVR', 'Containment', 'Abandoned', 'Avg speed of answer', 'Avg talk time'] : [by, 'Cases', 'Avg response time'];
+  const head = which === 'calls' ? [by, 'Calls', 'Answered', 'Contained in IVR', 'Containment', 'Abandoned', 'Avg speed of answer', 'Avg talk time'] : [by, 'Cases', 'Avg response time', 'Awaiting response'];
   return h(
     'table',
     { class: 'console-table numeric', id: 'report-table' },
@@ -74,7 +76,7 @@ function table(rows: Row[], which: ReportParams['which'], by: string): HTMLEleme
               h('td', null, h('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), r.key),
               isCall(r)
                 ? [r.calls, r.answered, r.containedInIvr, pct(r.containedInIvr, r.calls), r.abandoned, secs(r.avgSpeedOfAnswerSeconds), secs(r.avgTalkSeconds)].map((v) => h('td', null, String(v)))
-                : [h('td', null, String(r.cases)), h('td', null, secs(r.avgResponseSeconds))],
+                : [h('td', null, String(r.cases)), h('td', { title: 'Case created to first agent action' }, secs(r.avgResponseSeconds)), h('td', null, String(r.awaitingResponse))],
             ),
           ),
     ),

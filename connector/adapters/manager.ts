@@ -22,6 +22,16 @@ interface Running {
   config: AdapterConfig;
   adapter: PbxAdapter;
   detach: () => void;
+  /** Releases the last-event subscription. */
+  unwatch: () => void;
+  lastEvent: LastEvent | null;
+}
+
+/** The last normalized event a running adapter emitted (the console shows it). */
+export interface LastEvent {
+  type: string;
+  /** ISO time it was seen. */
+  at: string;
 }
 
 export interface ApplyReport {
@@ -105,9 +115,18 @@ export class AdapterManager {
     return this.running.get(id)?.adapter;
   }
 
+  /** The last event of a running adapter; null when it emitted none since it started (or is not running). */
+  lastEvent(id: string): LastEvent | null {
+    return this.running.get(id)?.lastEvent ?? null;
+  }
+
   private async start(config: AdapterConfig, adapter: PbxAdapter): Promise<void> {
     const detach = this.o.attach(adapter);
-    this.running.set(config.id, { config, adapter, detach });
+    const entry: Running = { config, adapter, detach, unwatch: () => {}, lastEvent: null };
+    entry.unwatch = adapter.onEvent((e) => {
+      entry.lastEvent = { type: e.type, at: new Date().toISOString() };
+    });
+    this.running.set(config.id, entry);
     this.adapters.push(adapter);
     if (adapter instanceof SimulatorAdapter) this.simulators.push(adapter);
     if (this.connected) await adapter.connect();
@@ -121,6 +140,7 @@ export class AdapterManager {
     await r.adapter.disconnect().catch((err: unknown) => this.o.log.warn({ err, adapter: id }, 'adapter disconnect failed'));
     await tick();
     r.detach();
+    r.unwatch();
     const drop = <T>(list: T[], x: T): void => {
       const i = list.indexOf(x);
       if (i !== -1) list.splice(i, 1);

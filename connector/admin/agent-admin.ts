@@ -20,6 +20,7 @@ export interface NewAgent {
   password: string;
   role: Role;
   queues: string[];
+  skills?: string[] | undefined;
   endpoint?: string | undefined;
 }
 
@@ -53,7 +54,7 @@ export class AgentAdmin {
     const agent = this.d.db.transaction(() => {
       const ok = this.d.store.create({
         username: input.username, displayName: input.displayName, passwordHash, role: input.role,
-        queues: [...new Set(input.queues)], endpoint: input.endpoint ?? null, source: 'console',
+        queues: [...new Set(input.queues)], skills: [...new Set(input.skills ?? [])], endpoint: input.endpoint ?? null, source: 'console',
       });
       if (!ok) throw new AppError('AGENT_EXISTS', `The username ${input.username} is taken.`);
       const created = this.d.store.find(input.username) as StoredAgent;

@@ -16,6 +16,8 @@ export interface StoredAgent {
   passwordHash: string;
   role: Role;
   queues: string[];
+  /** Skill ids (routing by skill comes later). */
+  skills: string[];
   /** The PBX endpoint that rings this agent; null: the adapter's default (the simulator's virtual phone). */
   endpoint: string | null;
   disabled: boolean;
@@ -41,6 +43,7 @@ export interface AgentPatch {
   displayName?: string | undefined;
   role?: Role | undefined;
   queues?: string[] | undefined;
+  skills?: string[] | undefined;
   endpoint?: string | null | undefined;
   disabled?: boolean | undefined;
 }
@@ -51,6 +54,7 @@ interface Row {
   password_hash: string;
   role: Role;
   queues: string;
+  skills: string;
   endpoint: string | null;
   disabled: number;
   source: 'config' | 'console';
@@ -65,6 +69,7 @@ const fromRow = (r: Row): StoredAgent => ({
   passwordHash: r.password_hash,
   role: r.role,
   queues: JSON.parse(r.queues) as string[],
+  skills: JSON.parse(r.skills) as string[],
   endpoint: r.endpoint,
   disabled: r.disabled === 1,
   source: r.source,
@@ -80,7 +85,8 @@ export function publicAgent(a: StoredAgent): PublicAgent {
 /** The fields of a config entry the store keeps, hashed: an unchanged entry is not applied again. */
 const configHash = (a: AgentConfig): string =>
   createHash('sha256')
-    .update(JSON.stringify([a.displayName, a.passwordHash, a.role, a.queues, a.endpoint ?? null]))
+    // Skills join the hash only when given, so entries written before skills existed keep their hash.
+    .update(JSON.stringify([a.displayName, a.passwordHash, a.role, a.queues, a.endpoint ?? null, ...(a.skills.length ? [a.skills] : [])]))
     .digest('hex');
 
 /** What applying the config changed, for the audit log. */
@@ -115,13 +121,13 @@ export class AgentStore implements AgentDirectory {
   }
 
   /** Inserts a new agent; returns false when the username is taken. */
-  create(a: Omit<StoredAgent, 'createdAt' | 'updatedAt' | 'disabled'> & { configHash?: string | null }, now = new Date().toISOString()): boolean {
+  create(a: Omit<StoredAgent, 'createdAt' | 'updatedAt' | 'disabled' | 'skills'> & { skills?: string[]; configHash?: string | null }, now = new Date().toISOString()): boolean {
     const r = this.db
       .prepare(
-        `INSERT INTO agents (username, display_name, password_hash, role, queues, endpoint, disabled, source, config_hash, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`,
+        `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, config_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`,
       )
-      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), a.endpoint, a.source, a.configHash ?? null, now, now);
+      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills ?? [])]), a.endpoint, a.source, a.configHash ?? null, now, now);
     return r.changes === 1;
   }
 
@@ -134,13 +140,14 @@ export class AgentStore implements AgentDirectory {
       ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
       ...(patch.role !== undefined ? { role: patch.role } : {}),
       ...(patch.queues !== undefined ? { queues: [...new Set(patch.queues)] } : {}),
+      ...(patch.skills !== undefined ? { skills: [...new Set(patch.skills)] } : {}),
       ...(patch.endpoint !== undefined ? { endpoint: patch.endpoint } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
       updatedAt: now,
     };
     this.db
-      .prepare('UPDATE agents SET display_name = ?, role = ?, queues = ?, endpoint = ?, disabled = ?, updated_at = ? WHERE username = ?')
-      .run(next.displayName, next.role, JSON.stringify(next.queues), next.endpoint, next.disabled ? 1 : 0, now, username);
+      .prepare('UPDATE agents SET display_name = ?, role = ?, queues = ?, skills = ?, endpoint = ?, disabled = ?, updated_at = ? WHERE username = ?')
+      .run(next.displayName, next.role, JSON.stringify(next.queues), JSON.stringify(next.skills), next.endpoint, next.disabled ? 1 : 0, now, username);
     return next;
   }
 
@@ -152,7 +159,7 @@ export class AgentStore implements AgentDirectory {
    * Applies the config's agents (at start-up), in one transaction:
    * - an agent new to the store is created;
    * - an agent whose config entry changed since it was last applied gets the
-   *   file's display name, password hash, role, queues and endpoint (console
+   *   file's display name, password hash, role, queues, skills and endpoint (console
    *   changes to it last until its entry in the file changes); one that had been
    *   disabled for leaving the config is enabled again;
    * - a config agent no longer in the config is disabled (never deleted);
@@ -166,7 +173,7 @@ export class AgentStore implements AgentDirectory {
         listed.add(a.username);
         const hash = configHash(a);
         const before = this.byName.get(a.username);
-        const fields = { displayName: a.displayName, passwordHash: a.passwordHash, role: a.role, queues: [...a.queues], endpoint: a.endpoint ?? null };
+        const fields = { displayName: a.displayName, passwordHash: a.passwordHash, role: a.role, queues: [...a.queues], skills: [...new Set(a.skills)], endpoint: a.endpoint ?? null };
         if (!before) {
           this.create({ username: a.username, ...fields, source: 'config', configHash: hash }, now);
           changes.created.push(this.find(a.username) as StoredAgent);
@@ -176,10 +183,10 @@ export class AgentStore implements AgentDirectory {
         const leftConfig = before.source === 'config' && before.config_hash === null;
         this.db
           .prepare(
-            `UPDATE agents SET display_name = ?, password_hash = ?, role = ?, queues = ?, endpoint = ?, source = 'config', config_hash = ?,
+            `UPDATE agents SET display_name = ?, password_hash = ?, role = ?, queues = ?, skills = ?, endpoint = ?, source = 'config', config_hash = ?,
                     disabled = CASE WHEN ? THEN 0 ELSE disabled END, updated_at = ? WHERE username = ?`,
           )
-          .run(fields.displayName, fields.passwordHash, fields.role, JSON.stringify(fields.queues), fields.endpoint, hash, leftConfig ? 1 : 0, now, a.username);
+          .run(fields.displayName, fields.passwordHash, fields.role, JSON.stringify(fields.queues), JSON.stringify(fields.skills), fields.endpoint, hash, leftConfig ? 1 : 0, now, a.username);
         changes.updated.push({ before: fromRow(before), after: this.find(a.username) as StoredAgent });
       }
       for (const row of this.all.all()) {

@@ -1,4 +1,4 @@
-/** The `POST /api/cases` body and the `GET /api/cases` query, as zod schemas. */
+/** The `POST /api/cases` and `PATCH /api/cases/:number` bodies and the `GET /api/cases` query, as zod schemas. */
 import { z } from 'zod';
 
 export const CASE_TYPES = ['technical_support', 'billing_question', 'feature_request', 'customer_info_change'] as const;
@@ -33,6 +33,17 @@ export const createCaseBody = z
     path: ['newContact'],
     error: 'give either contactId or newContact, not both',
   });
+
+/** An agent's change to a case: at least one field; every field checked, nothing written on a bad one. */
+export const patchCaseBody = z
+  .strictObject({
+    subject: z.string({ error: 'expected a string' }).trim().min(1, { error: 'required' }).max(200, { error: 'at most 200 characters' }).optional(),
+    description: z.string({ error: 'expected a string' }).max(20_000, { error: 'at most 20000 characters' }).optional(),
+    status: z.enum(CASE_STATUSES, { error: oneOf(CASE_STATUSES) }).optional(),
+    priority: z.enum(CASE_PRIORITIES, { error: oneOf(CASE_PRIORITIES) }).optional(),
+    disposition: z.enum(DISPOSITIONS, { error: oneOf(DISPOSITIONS) }).nullable().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'expected at least one field to change' });
 
 export type CreateCaseBody = z.output<typeof createCaseBody>;
 /** What a client sends (defaults not yet applied); the widget imports this type. */

@@ -9,8 +9,11 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { CaseFilter, CaseRecord, CaseStore, ContactStore, NewCase } from '../store/types.js';
 import { requestHash } from '../store/request-hash.js';
-import { createCaseBody, idempotencyKey, listCasesQuery } from './case-schema.js';
+import { createCaseBody, idempotencyKey, listCasesQuery, patchCaseBody } from './case-schema.js';
 import { parseOrThrow } from '../http/validate.js';
+
+/** A change by a case's creator this soon after creating it is part of logging it, not a response. */
+export const SAME_MOMENT_MS = 10_000;
 
 export class CaseService {
   constructor(
@@ -70,6 +73,22 @@ export class CaseService {
     if (result.kind === 'key-reused') throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (call) this.deps.calls.finishWrapUp(username, call.callId);
     return { created: result.kind === 'created', record: result.record };
+  }
+
+  /**
+   * An agent's change to a case. The first change that changes something is the
+   * case's first response (the reports' response time), unless it is the case's
+   * creator changing it within {@link SAME_MOMENT_MS} of creating it (part of
+   * logging it). Cases the IVR opened (agent `ivr`) get theirs from the first agent
+   * who touches them. A repeated patch changes nothing.
+   */
+  update(username: string, number: string, body: unknown, now = new Date()): CaseRecord {
+    const patch = parseOrThrow(patchCaseBody, body, 'change');
+    const current = this.get(number);
+    const sameMoment = current.agent === username && now.getTime() - Date.parse(current.createdAt) < SAME_MOMENT_MS;
+    const result = this.deps.cases.update(current.number, patch, sameMoment ? null : { at: now.toISOString(), by: username });
+    if (!result) throw new AppError('CASE_NOT_FOUND', `No case ${number}.`);
+    return result.record;
   }
 
   list(query: unknown): CaseRecord[] {

@@ -217,6 +217,8 @@ const agentSchema = z.strictObject({
   passwordHash: z.string().regex(PASSWORD_HASH_RE, {
     error: 'expected a password hash from `switchboard hash-password` (scrypt$...), never a plain password',
   }),
+  /** Skills (ids, e.g. `spanish`, `billing-l2`): stored, shown and edited; routing by skill comes later. */
+  skills: z.array(id).max(50, { error: 'at most 50 skills' }).default([]),
   /** `agent` takes calls; `admin` may also change flows and settings. */
   role: z.enum(['agent', 'supervisor', 'admin'], { error: 'expected agent, supervisor or admin' }).default('agent'),
   /** Queues this user takes calls from (none for an admin who takes no calls). */

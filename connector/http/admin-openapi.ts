@@ -37,7 +37,7 @@ export const ADMIN_OPS: Record<string, Record<string, Op>> = {
     get: { summary: 'The audit log, newest first: who, what, when, before and after (secrets removed)', auth: 'admin', query: auditQuery, ok: { status: 200, description: '`{entries}`' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] },
   },
   '/api/admin/adapters': {
-    get: { summary: 'Each configured adapter: settings (secrets removed) and live health', auth: 'admin', ok: { status: 200, description: '`{adapters}`' }, errors: ['UNAUTHORIZED', 'FORBIDDEN'] },
+    get: { summary: 'Each configured adapter: settings (secrets removed), live health and last event', auth: 'admin', ok: { status: 200, description: '`{adapters: [{id, kind, enabled, settings, health, lastEvent: {type, at} | null}]}`' }, errors: ['UNAUTHORIZED', 'FORBIDDEN'] },
   },
   '/api/admin/flows/{name}/validate': {
     post: { summary: 'Validate a flow file without applying it', auth: 'admin', path: ['name'], body: 'yaml', ok: { status: 200, description: '`{ok, problems: [{path, line, message}]}`' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE'] },

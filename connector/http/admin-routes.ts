@@ -27,6 +27,7 @@ const displayName = z.string({ error: 'expected a string' }).trim().min(1, { err
 const password = z.string({ error: 'expected a string' }).min(8, { error: 'at least 8 characters' }).max(256, { error: 'at most 256 characters' });
 const role = z.enum(['agent', 'supervisor', 'admin'], { error: 'expected agent, supervisor or admin' });
 const queues = z.array(id, { error: 'expected a list of queue ids' }).max(50, { error: 'at most 50 queues' });
+const skills = z.array(id, { error: 'expected a list of skill ids' }).max(50, { error: 'at most 50 skills' });
 const endpoint = z.string({ error: 'expected a string' }).min(1).max(200, { error: 'at most 200 characters' });
 
 export const createAgentBody = z.strictObject({
@@ -35,11 +36,12 @@ export const createAgentBody = z.strictObject({
   password,
   role: role.default('agent'),
   queues: queues.default([]),
+  skills: skills.default([]),
   endpoint: endpoint.optional(),
 });
 
 export const patchAgentBody = z
-  .strictObject({ displayName: displayName.optional(), role: role.optional(), queues: queues.optional(), endpoint: endpoint.nullable().optional(), disabled: z.boolean({ error: 'expected true or false' }).optional() })
+  .strictObject({ displayName: displayName.optional(), role: role.optional(), queues: queues.optional(), skills: skills.optional(), endpoint: endpoint.nullable().optional(), disabled: z.boolean({ error: 'expected true or false' }).optional() })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { error: 'expected at least one field to change' });
 
 export const passwordBody = z.strictObject({ password });
@@ -68,6 +70,8 @@ export interface AdminRouteDeps {
   queues: ReadonlyArray<{ id: string; name: string }>;
   adapters: readonly PbxAdapter[];
   adapterConfigs: readonly AdapterConfig[];
+  /** The last normalized event of a running adapter (AdapterManager.lastEvent). */
+  lastEvent?: (id: string) => { type: string; at: string } | null;
 }
 
 export function adminRoutes(d: AdminRouteDeps): Router {
@@ -115,7 +119,7 @@ export function adminRoutes(d: AdminRouteDeps): Router {
     res.json({ entries: d.audit.list(q) });
   });
 
-  // Each configured adapter: its settings with secrets removed, and its live health when running.
+  // Each configured adapter: its settings with secrets removed, its live health and last event when running.
   r.get('/api/admin/adapters', (_req, res) => {
     res.json({
       adapters: d.adapterConfigs.map((c) => ({
@@ -124,6 +128,7 @@ export function adminRoutes(d: AdminRouteDeps): Router {
         enabled: c.enabled,
         settings: redact(c),
         health: d.adapters.find((a) => a.id === c.id)?.health() ?? null,
+        lastEvent: d.lastEvent?.(c.id) ?? null,
       })),
     });
   });

@@ -1,4 +1,4 @@
-/** `/api/cases`: log a call as a case, list and read cases. */
+/** `/api/cases`: log a call as a case, list, read and change cases. */
 import { Router } from 'express';
 import type { SessionStore } from '../auth/sessions.js';
 import type { CaseService } from '../cases/case-service.js';
@@ -20,6 +20,11 @@ export function caseRoutes(deps: { cases: CaseService; sessions: SessionStore })
   r.get('/api/cases/:number', auth, (req, res) => {
     const n = req.params.number;
     res.json(deps.cases.get(typeof n === 'string' ? n : ''));
+  });
+
+  r.patch('/api/cases/:number', auth, (req, res) => {
+    const n = req.params.number;
+    res.json(deps.cases.update(res.locals.username as string, typeof n === 'string' ? n : '', req.body));
   });
 
   return r;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { digitsBody, startBody } from '../../adapters/simulator/http.js';
-import { createCaseBody, listCasesQuery } from '../cases/case-schema.js';
+import { createCaseBody, listCasesQuery, patchCaseBody } from '../cases/case-schema.js';
 import { ERROR_CATALOG } from '../errors.js';
 import { ADMIN_OPS } from './admin-openapi.js';
 import { loginBody } from './auth-routes.js';
@@ -58,7 +58,17 @@ const OPS: Record<string, Record<string, Op>> = {
     },
     get: { summary: 'List cases, newest first', auth: 'agent', query: listCasesQuery, ok: { status: 200, description: '`{cases}`' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED'] },
   },
-  '/api/cases/{number}': { get: { summary: 'One case', auth: 'agent', path: ['number'], ok: { status: 200, description: 'The case' }, errors: ['CASE_NOT_FOUND', 'UNAUTHORIZED'] } },
+  '/api/cases/{number}': {
+    get: { summary: 'One case', auth: 'agent', path: ['number'], ok: { status: 200, description: 'The case' }, errors: ['CASE_NOT_FOUND', 'UNAUTHORIZED'] },
+    patch: {
+      summary: 'Change a case (status, priority, disposition, subject, description); the first change is its first response',
+      auth: 'agent',
+      path: ['number'],
+      body: patchCaseBody,
+      ok: { status: 200, description: 'The case, with `firstResponseAt` and `firstResponseBy`' },
+      errors: ['VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'CASE_NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    },
+  },
   '/api/flows': { get: { summary: 'The IVR flows in service', auth: 'agent', ok: { status: 200, description: '`{flows}`' }, errors: ['UNAUTHORIZED'] } },
   '/api/flows/{name}': {
     get: { summary: 'One flow, with its YAML source', auth: 'agent', path: ['name'], ok: { status: 200, description: 'The flow' }, errors: ['NOT_FOUND', 'UNAUTHORIZED'] },
@@ -71,7 +81,7 @@ const OPS: Record<string, Record<string, Op>> = {
       errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'],
     },
   },
-  '/api/reports/cases': { get: { summary: 'Cases by type, origin, customer, status or agent', auth: 'supervisor', query: casesQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
+  '/api/reports/cases': { get: { summary: 'Cases by type, origin, customer, status or agent, with the average response time (case created to first agent action) and the cases awaiting one', auth: 'supervisor', query: casesQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
   '/api/reports/calls': { get: { summary: 'Calls by queue or outcome, with ASA, talk time and IVR containment', auth: 'supervisor', query: callsQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
   '/api/simulator/calls': { post: { summary: 'Simulator: a caller dials in', body: startBody, ok: { status: 201, description: '`{callId}`' }, errors: ['VALIDATION_FAILED'] } },
   '/api/simulator/calls/{callId}/digits': { post: { summary: 'Simulator: the caller presses keys', path: ['callId'], body: digitsBody, ok: { status: 202, description: 'Sent' }, errors: ['VALIDATION_FAILED', 'CALL_NOT_FOUND'] } },

@@ -46,7 +46,7 @@ export function reportRoutes(deps: { db: Database; sessions: SessionStore; agent
     const q = parseOrThrow(casesQuery.refine((x) => !x.from || !x.to || x.from < x.to, { path: ['to'], error: 'expected to after from' }), req.query, 'query');
     const rng = range(q);
     const rows = store.cases(q.by, rng);
-    send(res, `cases-by-${q.by}`, q, rng, rows as unknown as Array<Record<string, unknown>>, ['bucket', 'key', 'cases', 'avgResponseSeconds']);
+    send(res, `cases-by-${q.by}`, q, rng, rows as unknown as Array<Record<string, unknown>>, ['bucket', 'key', 'cases', 'avgResponseSeconds', 'awaitingResponse']);
   });
 
   r.get('/api/reports/calls', supervisor, (req, res) => {

@@ -1,8 +1,9 @@
 /**
  * Service-desk reports from the embedded store: cases by type, origin, customer
  * or status; calls by queue or outcome, with average speed of answer, average
- * talk time, average response time (call arrival to case logged) and IVR
- * containment; totals or per day / per hour (UTC) over a time range.
+ * talk time and IVR containment; cases with their average response time (case
+ * created to the first agent action on it); totals or per day / per hour (UTC)
+ * over a time range.
  */
 import type { Database } from '../store/db.js';
 
@@ -22,8 +23,10 @@ export interface CaseRow {
   bucket: string | null;
   key: string;
   cases: number;
-  /** Seconds from the call's arrival to the case being logged, for cases logged from calls. */
+  /** Seconds from the case's creation to the first agent action on it, over the cases that have one. */
   avgResponseSeconds: number | null;
+  /** Cases with no agent action yet: counted here, not in the average. */
+  awaitingResponse: number;
 }
 
 export interface CallRow {
@@ -64,18 +67,18 @@ export class ReportStore {
 
   cases(by: CaseDimension, range: Range): CaseRow[] {
     const rows = this.db
-      .prepare<[string, string], { bucket: string | null; key: string; cases: number; resp: number | null }>(
+      .prepare<[string, string], { bucket: string | null; key: string; cases: number; resp: number | null; awaiting: number | null }>(
         `SELECT ${BUCKET[range.interval]('c.created_at')} AS bucket, ${CASE_KEY[by]} AS key, COUNT(*) AS cases,
-                AVG(CASE WHEN k.arrived_at IS NOT NULL THEN (julianday(c.created_at) - julianday(k.arrived_at)) * 86400 END) AS resp
+                AVG((julianday(c.first_response_at) - julianday(c.created_at)) * 86400) AS resp,
+                SUM(c.first_response_at IS NULL) AS awaiting
            FROM cases c
            LEFT JOIN accounts a ON a.id = c.account_id
-           LEFT JOIN calls k ON k.call_id = c.call_id
           WHERE c.created_at >= ? AND c.created_at < ?
           GROUP BY bucket, key
           ORDER BY bucket, cases DESC, key`,
       )
       .all(range.from, range.to);
-    return rows.map((r) => ({ bucket: r.bucket, key: r.key, cases: r.cases, avgResponseSeconds: round(r.resp) }));
+    return rows.map((r) => ({ bucket: r.bucket, key: r.key, cases: r.cases, avgResponseSeconds: round(r.resp), awaitingResponse: r.awaiting ?? 0 }));
   }
 
   calls(by: CallDimension, range: Range): CallRow[] {

@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ADAPTER_OVERRIDES_MIGRATION } from '../adapters/overrides.js';
+import { AGENT_SKILLS_MIGRATION, CASE_FIRST_RESPONSE_MIGRATION } from './skills-and-response-migrations.js';
 import { AGENTS_AND_AUDIT_MIGRATION } from './agents-migration.js';
 import { DatabaseOpenError, SchemaTooNewError } from './errors.js';
 
@@ -145,6 +146,8 @@ export const MIGRATIONS: Migration[] = [
   },
   AGENTS_AND_AUDIT_MIGRATION,
   ADAPTER_OVERRIDES_MIGRATION,
+  AGENT_SKILLS_MIGRATION,
+  CASE_FIRST_RESPONSE_MIGRATION,
 ];
 
 /**

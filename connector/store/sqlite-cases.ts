@@ -9,7 +9,7 @@ import type { Database } from './db.js';
 import { AccountNotFoundError, CaseContactConflictError, ContactNotFoundError } from './errors.js';
 import { requestHash } from './request-hash.js';
 import { SqliteContactStore } from './sqlite-contacts.js';
-import type { CaseFilter, CaseRecord, CaseStore, CreateCaseResult, NewCase } from './types.js';
+import type { CaseFilter, CasePatch, CaseRecord, CaseStore, CreateCaseResult, NewCase } from './types.js';
 
 /** Page size of {@link SqliteCaseStore.list} when the filter gives none. */
 export const LIST_DEFAULT_LIMIT = 50;
@@ -47,6 +47,8 @@ interface CaseRow {
   talk_seconds: number | null;
   agent: string;
   created_at: string;
+  first_response_at: string | null;
+  first_response_by: string | null;
 }
 
 type SummaryRow = Pick<CaseRow, 'number' | 'subject' | 'type' | 'status' | 'priority' | 'created_at'>;
@@ -66,6 +68,7 @@ export class SqliteCaseStore implements CaseStore {
   /** Open-case statements by limit: [one contact, several contacts]. */
   private readonly openFor = new Map<number, [Statement<[number], SummaryRow>, Statement<[string], SummaryRow>]>();
   private readonly createTx;
+  private readonly updateTx;
 
   constructor(
     private readonly db: Database,
@@ -131,6 +134,31 @@ export class SqliteCaseStore implements CaseStore {
       if (!record) throw new Error(`case ${number} vanished inside its own transaction`);
       return { kind: 'created', record };
     });
+    const PATCHABLE = ['subject', 'description', 'status', 'priority', 'disposition'] as const;
+    this.updateTx = db.transaction((number: number, patch: CasePatch, response: { at: string; by: string } | null) => {
+      const before = this.getByNumber(number);
+      if (!before) return null;
+      const changed = PATCHABLE.filter((k) => patch[k] !== undefined && patch[k] !== before[k]);
+      if (changed.length === 0) return { record: before, changed };
+      const next = { ...before, ...Object.fromEntries(changed.map((k) => [k, patch[k]])) } as CaseRecord;
+      db.prepare(
+        `UPDATE cases SET subject = @subject, description = @description, status = @status, priority = @priority, disposition = @disposition,
+                first_response_by = CASE WHEN first_response_at IS NULL THEN @by ELSE first_response_by END,
+                first_response_at = COALESCE(first_response_at, @at)
+          WHERE number = @number`,
+      ).run({ subject: next.subject, description: next.description, status: next.status, priority: next.priority, disposition: next.disposition, by: response?.by ?? null, at: response?.at ?? null, number });
+      return { record: this.getByNumber(number) as CaseRecord, changed };
+    });
+  }
+
+  /**
+   * Applies the fields of `patch` that differ from the case, in one IMMEDIATE
+   * transaction; the first response is set once (COALESCE) and only when
+   * something changed. Repeating a patch changes nothing the second time.
+   */
+  update(number: string, patch: CasePatch, response: { at: string; by: string } | null): { record: CaseRecord; changed: Array<keyof CasePatch> } | null {
+    if (!/^\d{1,15}$/.test(number)) return null;
+    return this.updateTx.immediate(Number(number), patch, response);
   }
 
   /**
@@ -312,6 +340,8 @@ function toRecord(row: CaseRow): CaseRecord {
     talkSeconds: row.talk_seconds,
     agent: row.agent,
     createdAt: row.created_at,
+    firstResponseAt: row.first_response_at,
+    firstResponseBy: row.first_response_by,
   };
 }
 

@@ -39,6 +39,14 @@ export interface CaseRecord {
   talkSeconds: number | null;
   agent: string;
   createdAt: string;
+  /**
+   * The first agent action on the case (`PATCH /api/cases/:number`), not counting a change
+   * its creator makes at the moment of creating it; null until then. The reports' response
+   * time is `createdAt` -> `firstResponseAt`.
+   */
+  firstResponseAt: string | null;
+  /** Who made that first action. */
+  firstResponseBy: string | null;
 }
 
 /**
@@ -46,7 +54,7 @@ export interface CaseRecord {
  * merged in: a record without what the store assigns (number, time, the account,
  * which follows the contact), plus an optional contact to create with it.
  */
-export type NewCase = Omit<CaseRecord, 'number' | 'createdAt' | 'accountId'> & {
+export type NewCase = Omit<CaseRecord, 'number' | 'createdAt' | 'accountId' | 'firstResponseAt' | 'firstResponseBy'> & {
   /** Create this contact in the same transaction and attach it (unknown caller). */
   newContact: NewContact | null;
 };
@@ -97,6 +105,22 @@ export interface CaseStore {
   list(filter: CaseFilter): CaseRecord[];
   /** Open (status not `closed`) cases of these contacts, newest first. */
   openCasesFor(contactIds: number[], limit: number): CaseSummary[];
+  /**
+   * Atomic: applies the fields of `patch` that differ from the case; when something
+   * changed and `response` is given, records it as the first response unless one is
+   * recorded already. Returns null for no such case; `changed` lists the fields changed
+   * (empty: nothing was written).
+   */
+  update(number: string, patch: CasePatch, response: { at: string; by: string } | null): { record: CaseRecord; changed: Array<keyof CasePatch> } | null;
+}
+
+/** What an agent may change on a case. */
+export interface CasePatch {
+  subject?: string | undefined;
+  description?: string | undefined;
+  status?: CaseStatus | undefined;
+  priority?: CasePriority | undefined;
+  disposition?: Disposition | null | undefined;
 }
 
 export type { LookupResult };

@@ -1,6 +1,7 @@
 /**
  * The admin console and the reports page in Debian's chromium: the demo admin
- * signs in, sees the adapters' live state, creates and disables agents, checks a
+ * signs in, sees the adapters' live state, edits a simulator's settings (a bad
+ * value refused with its field), creates and disables agents, checks a
  * broken flow (problems with their lines), reads the audit log; then opens the
  * reports over three weeks of history (tiles, SVG bars, CSV). An agent is turned
  * away from both. Saves docs/screenshots/admin-console.png and reports.png.
@@ -68,17 +69,34 @@ describe('admin console and reports in a browser', () => {
     await p.locator('#adapters-table tr[data-adapter="sim"] .adapter-state[data-state="connected"]').waitFor();
     await p.locator('#agents-table tr[data-agent="alice"]').waitFor();
 
+    // The simulator's settings edited in the console: a bad value is refused with its field, a good one applies.
+    const sim = p.locator('#adapters-table tr[data-adapter="sim"]');
+    await sim.getByRole('button', { name: 'Edit' }).click();
+    const settings = JSON.parse(await p.locator('#adapter-settings').inputValue()) as Record<string, unknown>;
+    expect(settings).toMatchObject({ kind: 'simulator', charsPerSecond: 400 });
+    await p.locator('#adapter-settings').fill(JSON.stringify({ ...settings, charsPerSecond: -5 }));
+    await p.locator('#adapter-save').click();
+    await p.locator('#adapter-problems li', { hasText: 'charsPerSecond: expected a positive number' }).waitFor();
+    expect(server!.sb.adapters.find((a) => a.id === 'sim')).toBeDefined();
+    await p.locator('#adapter-settings').fill(JSON.stringify({ ...settings, charsPerSecond: 300 }));
+    await p.locator('#adapter-save').click();
+    await p.locator('#adapter-editor').waitFor({ state: 'hidden' });
+    await sim.locator('td', { hasText: '300 chars/s' }).waitFor();
+    await sim.locator('.adapter-state[data-state="connected"]').waitFor();
+
     // Create a supervisor in the support queue.
     await p.locator('#new-username').fill('carol');
     await p.locator('#new-display').fill('Carol Jones');
     await p.locator('#new-password').fill('carol-password');
     await p.locator('#new-role').selectOption('supervisor');
     await p.locator('#create-agent input[value="support"]').check();
+    await p.locator('#new-skills').fill('spanish, billing-l2');
     await p.getByRole('button', { name: 'Create agent' }).click();
     const carol = p.locator('#agents-table tr[data-agent="carol"]');
     await carol.waitFor();
     expect(await carol.locator('td').nth(2).textContent()).toBe('supervisor');
     expect(await carol.locator('td').nth(3).textContent()).toBe('support');
+    expect(await carol.locator('td').nth(4).textContent()).toBe('spanish, billing-l2');
 
     // Disable bob; his row says so.
     await p.locator('#agents-table tr[data-agent="bob"]').getByRole('button', { name: 'Disable' }).click();
@@ -97,7 +115,7 @@ describe('admin console and reports in a browser', () => {
     // The audit log lists the changes, newest first.
     await p.locator('#audit-table tr[data-audit] td', { hasText: 'agent.disabled' }).waitFor();
     const actions = await p.locator('#audit-table tbody tr td:nth-child(3)').allTextContents();
-    expect(actions.slice(0, 2)).toEqual(['agent.disabled', 'agent.created']);
+    expect(actions.slice(0, 3)).toEqual(['agent.disabled', 'agent.created', 'adapter.changed']);
     const page1 = await p.locator('#audit-table').textContent();
     expect(page1).not.toMatch(/scrypt|carol-password/);
 
@@ -127,6 +145,8 @@ describe('admin console and reports in a browser', () => {
     await p.locator('#interval').selectOption('hour');
     await p.locator('#report-out [data-report="cases-customer"]').waitFor();
     await p.locator('#report-out[aria-busy="false"] svg.chart').waitFor();
-    expect(await p.locator('#report-table thead th').allTextContents()).toEqual(['Customer', 'Cases', 'Avg response time']);
+    expect(await p.locator('#report-table thead th').allTextContents()).toEqual(['Customer', 'Cases', 'Avg response time', 'Awaiting response']);
+    expect(Number(await p.locator('[data-tile="awaiting"] .tile-value').textContent())).toBeGreaterThan(0);
+    expect(await p.locator('[data-tile="response"] .tile-value').textContent()).toMatch(/\d+ (s|min)/);
   });
 });

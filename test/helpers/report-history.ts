@@ -2,7 +2,7 @@
  * A few weeks of call and case history written straight into a test server's
  * store (deterministic), so the reports page has something to draw: calls per
  * queue with answered / abandoned / IVR-contained outcomes during office hours,
- * and a case logged after most answered calls.
+ * a case logged after most answered calls, and an agent action on most cases.
  */
 import { SqliteCallStore } from '../../connector/calls/sqlite-call-store.js';
 import type { CallOutcome, CallRecord } from '../../connector/calls/call-record.js';
@@ -67,7 +67,7 @@ export function writeReportHistory(db: Database, days = 21, now = Date.now()): {
       nCalls++;
       if (outcome === 'answered' && rand() < 0.85) {
         clock = ended + (20 + rand() * 200) * 1000;
-        cases.create(
+        const logged = cases.create(
           {
             subject: `Call about ${queue}`, type: caseType, priority: 'medium', status: rand() < 0.6 ? 'closed' : 'open', origin: 'phone',
             description: 'History for the reports page.', disposition: null, contactId: 1 + Math.floor(rand() * 12), newContact: null,
@@ -76,6 +76,10 @@ export function writeReportHistory(db: Database, days = 21, now = Date.now()): {
           },
           null,
         );
+        // Most cases get an agent action (the response) minutes to hours later; the rest are still awaiting one.
+        if (logged.kind === 'created' && rand() < 0.8) {
+          cases.update(logged.record.number, { status: 'pending' }, { at: new Date(clock + (120 + rand() * 7_200) * 1000).toISOString(), by: record.agent as string });
+        }
         nCases++;
       }
     }
