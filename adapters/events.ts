@@ -30,6 +30,11 @@ export interface CallStarted extends Base {
   callerName: string | null;
   /** Dialed number / extension. */
   dnis: string;
+  /**
+   * STIR/SHAKEN attestation of `ani` (RFC 8588 `attest`: A full, B partial, C
+   * gateway), when the PBX verified an Identity header. Absent: not known.
+   */
+  attestation?: 'A' | 'B' | 'C';
 }
 
 export interface CallAnswered extends Base {

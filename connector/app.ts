@@ -46,7 +46,7 @@ import { dialRoutes } from './http/dial-routes.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { flowRoutes } from './http/flow-routes.js';
 import { reportRoutes } from './http/report-routes.js';
-import { corsAndFraming } from './http/origins.js';
+import { corsAndFraming, embedRoutes } from './http/origins.js';
 import { openApiDocument } from './http/openapi.js';
 import { createWebServer } from './http/server.js';
 import { opsRoutes } from './http/ops-routes.js';
@@ -98,8 +98,8 @@ function buildAdapters(config: Config, log: Logger, prompts: PromptAudio): PbxAd
     if (!a.enabled) return;
     if (a.kind === 'simulator') adapters.push(new SimulatorAdapter({ id: a.id, charsPerSecond: a.charsPerSecond }));
     else if (a.kind === 'asterisk') adapters.push(createAsteriskAdapter(a, { agents: config.agents, log, prompts }));
-    else if (a.kind === 'http') adapters.push(createHttpCtiAdapter(a, config.agents));
     else if (a.kind === 'freeswitch') adapters.push(createFreeSwitchAdapter(a, { log, prompts }));
+    else if (a.kind === 'http') adapters.push(createHttpCtiAdapter(a, config.agents));
     else if (a.kind === 'twilio') adapters.push(createTwilioAdapter(a, { log, prompts }));
     else problems.push(`adapters[${i}].kind: the ${(a as { kind: string }).kind} adapter is not available in this version yet`);
   });
@@ -169,10 +169,12 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     lookup: lookupAni,
     metrics,
     log,
+    wrapUpMs: config.routing.wrapUpSeconds * 1000,
   });
   // Calls shown and logged but not routed by the connector: observe mode and click-to-dial (adapters that offer them).
   const agentCalls = {
     presence, notifier: agentsNs, calls: callStore, metrics, log,
+    startWrapUp: (username: string, callId: string) => callCenter?.startWrapUp(username, callId),
     lookup: lookupAni,
   };
   const observer = new CallObserver({ ...agentCalls, ringEstimateMs: config.routing.ringTimeoutMs, caseType: 'technical_support' });
@@ -207,6 +209,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
   app.use(dialRoutes({ dialer, sessions }));
+  app.use(embedRoutes(config.server.allowedOrigins));
   app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));
   app.use(reportRoutes({ db, sessions, agents: agentStore }));
   const queueIds = new Set(config.queues.map((q) => q.id));

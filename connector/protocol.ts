@@ -25,6 +25,8 @@ export interface AgentSnapshot {
   queues: string[];
   /** Present (false) while the agent's softphone is unregistered: the connector offers them no calls. */
   phoneReachable?: false;
+  /** In `after-call-work` with a wrap-up limit (`routing.wrapUpSeconds`): the ISO time it ends by itself. */
+  wrapUpEndsAt?: string;
 }
 
 /** One step of the caller's way through the IVR. */
@@ -101,6 +103,12 @@ export type LookupResult =
       openCases: CaseSummary[];
     };
 
+/**
+ * STIR/SHAKEN attestation of the caller's number (RFC 8588 `attest`): A full,
+ * B partial, C gateway. Only when the PBX reported it.
+ */
+export type Attestation = 'A' | 'B' | 'C';
+
 /** Everything the agent needs to see about an offered call. */
 export interface ScreenPop {
   callId: string;
@@ -110,6 +118,8 @@ export interface ScreenPop {
   aniE164: string | null;
   dnis: string;
   callerName: string | null;
+  /** Caller-ID attestation, when the PBX provides it. */
+  attestation?: Attestation;
   lookup: LookupResult;
   ivrPath: IvrStep[];
   /** What the IVR learned (gathered digits, language...); sensitive values arrive masked. */

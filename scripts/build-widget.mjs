@@ -2,6 +2,7 @@
 /**
  * Builds the browser bundles:
  *   softphone-widget/src/main.ts            -> softphone-widget/dist/agent.js (+ index.html, styles.css)  served at /agent/
+ *   softphone-widget/src/embed/loader.ts    -> softphone-widget/dist/embed.js (a classic script: <switchboard-widget>)  /agent/embed.js
  *   adapters/simulator/phone-page/phone.ts  -> softphone-widget/dist/phone/phone.js (+ index.html, phone.css)  served at /phone/
  *   admin-console/{admin,reports}/main.ts   -> softphone-widget/dist/{admin,reports}/*.js (+ index.html, styles.css, console.css)
  * ESM, browser, minified, with source maps. Prints each bundle's size and gzipped
@@ -28,6 +29,15 @@ const bundles = [
     outfile: join(outDir, 'agent.js'),
     assets: [join(root, 'softphone-widget', 'index.html'), join(root, 'softphone-widget', 'styles.css')],
     budgetGzip: AGENT_BUDGET_GZIP,
+  },
+  // The CRM page's loader: a classic script (IIFE), so a plain <script src> loads it from any origin.
+  {
+    name: 'embed',
+    entry: join(root, 'softphone-widget', 'src', 'embed', 'loader.ts'),
+    outfile: join(outDir, 'embed.js'),
+    assets: [],
+    budgetGzip: 8 * 1024,
+    format: 'iife',
   },
   {
     name: 'phone',
@@ -69,7 +79,7 @@ export async function buildWidget({ quiet = false } = {}) {
       entryPoints: [b.entry],
       outfile: b.outfile,
       bundle: true,
-      format: 'esm',
+      format: b.format ?? 'esm',
       platform: 'browser',
       target: ['es2022', 'chrome109', 'firefox115', 'safari16'],
       minify: true,

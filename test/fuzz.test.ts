@@ -42,6 +42,7 @@ const ENDPOINTS: Array<[string, string, Auth, Kind, string[]?]> = [
   ['GET', '/healthz', 'none', 'query'],
   ['GET', '/metrics', 'none', 'query'],
   ['GET', '/api/openapi.json', 'none', 'query'],
+  ['GET', '/api/embed/config', 'none', 'query'],
   ['GET', '/prompts/{name}', 'none', 'none'],
   ['GET', '/api/admin/agents', 'admin', 'query'],
   ['POST', '/api/admin/agents', 'admin', 'json'],

@@ -15,6 +15,8 @@ export const startBody = z.strictObject({
   to: z.string({ error: 'required' }).min(1, { error: 'required' }).max(64, { error: 'at most 64 characters' }),
   /** Which simulator, when several are configured; the first by default. */
   adapterId: z.string().max(64).optional(),
+  /** STIR/SHAKEN attestation the simulated carrier reports for `from` (A, B or C); none by default. */
+  attestation: z.enum(['A', 'B', 'C'], { error: 'expected A, B or C' }).optional(),
 });
 
 export const digitsBody = z.strictObject({
@@ -36,7 +38,7 @@ export function simulatorRoutes(sims: readonly SimulatorAdapter[]): Router {
     const body = parseOrThrow(startBody, req.body, 'call');
     const sim = body.adapterId ? sims.find((s) => s.id === body.adapterId) : sims[0];
     if (!sim) throw new AppError('VALIDATION_FAILED', 'No such simulator.', { fields: { adapterId: ['no simulator with this id'] } });
-    const callId = sim.startCall(body.from, body.to);
+    const callId = sim.startCall(body.from, body.to, body.attestation ? { attestation: body.attestation } : {});
     res.status(201).location(`/api/simulator/calls/${callId}`).json({ callId });
   });
 

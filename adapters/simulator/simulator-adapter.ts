@@ -84,8 +84,8 @@ export class SimulatorAdapter implements PbxAdapter {
 
   // ---- the caller's side (simulator control API) -----------------------
 
-  /** A caller dials in. Returns the new call's id. */
-  startCall(from: string, to: string): string {
+  /** A caller dials in. Returns the new call's id. `attestation`: what a STIR/SHAKEN-verifying carrier would report. */
+  startCall(from: string, to: string, opts: { attestation?: 'A' | 'B' | 'C' } = {}): string {
     if (this.healthState.state !== 'connected') {
       throw new AdapterError('PBX_UNAVAILABLE', 'the simulator is not running', { adapterId: this.id });
     }
@@ -93,7 +93,7 @@ export class SimulatorAdapter implements PbxAdapter {
     const call: SimCall = { id, ani: from, dnis: to, phase: 'ringing', transcript: new CallTranscript(), media: new Set(), legs: new Set(), onDigit: null };
     this.calls.set(id, call);
     call.transcript.push({ type: 'call.ringing', from, to });
-    this.emit({ type: 'call.started', callId: id, ani: from, callerName: null, dnis: to });
+    this.emit({ type: 'call.started', callId: id, ani: from, callerName: null, dnis: to, ...(opts.attestation ? { attestation: opts.attestation } : {}) });
     return id;
   }
 

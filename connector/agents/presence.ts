@@ -26,6 +26,8 @@ export interface AgentPresence {
    * True for desk phones, whose reachability the connector cannot see.
    */
   reachable: boolean;
+  /** ms epoch at which after-call work ends by itself (`routing.wrapUpSeconds`); null or absent: no limit. */
+  wrapUpEndsAtMs?: number | null;
 }
 
 export class PresenceBoard {
@@ -82,6 +84,7 @@ export class PresenceBoard {
   set(agent: AgentPresence, state: AgentState, now: number = Date.now()): boolean {
     if (agent.state === state) return false;
     agent.state = state;
+    agent.wrapUpEndsAtMs = null; // a limit belongs to the after-call work it was set for
     agent.stateSinceMs = now;
     if (state === 'available') agent.idleSinceMs = now;
     return true;
@@ -113,6 +116,7 @@ export class PresenceBoard {
       stateSince: new Date(agent.stateSinceMs).toISOString(),
       queues: [...agent.queues],
       ...(agent.reachable ? {} : { phoneReachable: false }),
+      ...(agent.state === 'after-call-work' && agent.wrapUpEndsAtMs ? { wrapUpEndsAt: new Date(agent.wrapUpEndsAtMs).toISOString() } : {}),
     };
   }
 }

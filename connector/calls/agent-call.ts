@@ -19,6 +19,8 @@ export interface AgentCallDeps {
   lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
   metrics: Metrics;
   log: Logger;
+  /** Starts the wrap-up limit of an agent entering after-call work (`CallCenter.startWrapUp`). */
+  startWrapUp?: (username: string, callId: string) => void;
 }
 
 /** A call record for a call that did not come through the IVR. */
@@ -71,6 +73,7 @@ export function agentCallEnded(deps: AgentCallDeps, record: CallRecord, at: stri
   const agent = deps.presence.get(record.agent);
   if (agent && agent.callId === record.callId) {
     deps.presence.set(agent, 'after-call-work');
+    deps.startWrapUp?.(agent.username, record.callId);
     deps.notifier.agentState(agent.username, deps.presence.snapshot(agent));
   }
   deps.notifier.callEnded(record.agent, { callId: record.callId, endedAt: at, reason, talkSeconds: secondsBetween(record.connectedAt, at) ?? 0 });

@@ -36,6 +36,8 @@ export interface CallCenterOptions {
   lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
   metrics: Metrics;
   log: Logger;
+  /** After-call work ends by itself after this long (`routing.wrapUpSeconds`); 0 or absent: when the agent is done. */
+  wrapUpMs?: number;
 }
 
 const END_REASON: Record<EndReason, CallEndReason> = {
@@ -53,6 +55,8 @@ export class CallCenter {
   /** Bound machines per compiled flow version and adapter; dropped with the version. */
   private readonly machines = new WeakMap<FlowMachine, Map<string, FlowMachine>>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** One timer per agent in after-call work with a limit; cleared when the wrap-up ends any other way. */
+  private readonly wrapUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly o: CallCenterOptions) {}
 
@@ -83,7 +87,7 @@ export class CallCenter {
   // ---- PBX events -----------------------------------------------------
 
   private handle(adapter: PbxAdapter, e: PbxEvent): void {
-    if (e.type === 'call.started') return this.started(adapter, e.callId, e.ani, e.dnis, e.callerName, e.at);
+    if (e.type === 'call.started') return this.started(adapter, e.callId, e.ani, e.dnis, e.callerName, e.at, e.attestation);
     const call = this.live.get(e.callId);
     // Events for calls we do not know (duplicates, after the end) are harmless.
     if (!call) return;
@@ -113,10 +117,10 @@ export class CallCenter {
     return m;
   }
 
-  private started(adapter: PbxAdapter, callId: string, ani: string, dnis: string, callerName: string | null, at: string): void {
+  private started(adapter: PbxAdapter, callId: string, ani: string, dnis: string, callerName: string | null, at: string, attestation?: CallRecord['attestation']): void {
     if (this.live.has(callId)) return;
     const record: CallRecord = {
-      callId, adapterId: adapter.id, aniRaw: ani, aniE164: null, dnis, callerName, phase: 'ivr', arrivedAt: at,
+      callId, adapterId: adapter.id, aniRaw: ani, aniE164: null, dnis, callerName, ...(attestation ? { attestation } : {}), phase: 'ivr', arrivedAt: at,
       flow: null, ivrPath: [], ivrAttributes: {}, language: null, lookup: null, queue: null, priority: 0, queuedAt: null,
       agent: null, connectedAt: null, endedAt: null, endReason: null, outcome: null,
     };
@@ -230,6 +234,7 @@ export class CallCenter {
       const agent = this.o.presence.get(record.agent);
       if (agent) {
         this.o.presence.set(agent, 'after-call-work');
+        this.startWrapUp(agent.username, record.callId);
         this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
       }
       this.o.notifier.callEnded(record.agent, {
@@ -253,6 +258,7 @@ export class CallCenter {
     const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
     if (offered?.offer?.answered) throw new AppError('AGENT_BUSY', 'A call is being connected to you.');
     if (agent.state === 'after-call-work') agent.callId = null;
+    this.clearWrapUp(username);
     // The state first: a withdrawn offer must not come straight back to an agent going away.
     if (this.o.presence.set(agent, state)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
     if (offered && state === 'away') this.o.dispatcher.withdraw(offered, 'agent-unavailable', { requeue: true, exclude: true });
@@ -311,11 +317,37 @@ export class CallCenter {
   finishWrapUp(username: string, callId: string | null): boolean {
     const agent = this.agent(username);
     if (agent.state !== 'after-call-work' || (callId !== null && agent.callId !== callId)) return false;
+    this.clearWrapUp(username);
     agent.callId = null;
     this.o.presence.set(agent, 'available');
     this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
     this.o.dispatcher.dispatch();
     return true;
+  }
+
+  /**
+   * Starts the wrap-up limit of an agent who just went to after-call work for
+   * `callId` (the caller then sends the agent's state, which carries the end
+   * time). When it runs out, the wrap-up ends as if the agent had finished it.
+   */
+  startWrapUp(username: string, callId: string): void {
+    const ms = this.o.wrapUpMs ?? 0;
+    const agent = this.o.presence.get(username);
+    this.clearWrapUp(username);
+    if (ms <= 0 || agent?.state !== 'after-call-work') return;
+    agent.wrapUpEndsAtMs = Date.now() + ms;
+    const timer = setTimeout(() => {
+      this.wrapUpTimers.delete(username);
+      if (this.finishWrapUp(username, callId)) this.o.log.info({ agent: username, callId }, 'wrap-up time ran out');
+    }, ms);
+    timer.unref?.();
+    this.wrapUpTimers.set(username, timer);
+  }
+
+  private clearWrapUp(username: string): void {
+    const timer = this.wrapUpTimers.get(username);
+    if (timer !== undefined) clearTimeout(timer);
+    this.wrapUpTimers.delete(username);
   }
 
   /** Everything a (re)connecting widget needs. */
@@ -340,6 +372,8 @@ export class CallCenter {
 
   close(): void {
     for (const u of this.unsubscribe) u();
+    for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
+    this.wrapUpTimers.clear();
     for (const call of this.live.values()) {
       // Mark ended first so a session finishing on hangup routes nowhere.
       call.record.phase = 'ended';

@@ -3,7 +3,7 @@
  * for it. Persisted so a case can be logged after a restart.
  */
 import type { AttributeValue } from '../../ivr/flow/context.js';
-import type { CallEndReason, IvrStep, LookupResult } from '../protocol.js';
+import type { Attestation, CallEndReason, IvrStep, LookupResult } from '../protocol.js';
 
 export type CallPhase = 'ivr' | 'queued' | 'offered' | 'connected' | 'ended';
 
@@ -27,6 +27,8 @@ export interface CallRecord {
   aniE164: string | null;
   dnis: string;
   callerName: string | null;
+  /** STIR/SHAKEN attestation of the caller's number, when the PBX reported it. */
+  attestation?: Attestation;
   phase: CallPhase;
   arrivedAt: string;
   /** The flow and the version the call ran. */

@@ -13,6 +13,7 @@ export function buildScreenPop(
     aniE164: call.aniE164,
     dnis: call.dnis,
     callerName: call.callerName,
+    ...(call.attestation ? { attestation: call.attestation } : {}),
     lookup: call.lookup ?? { outcome: 'none', reason: 'not-found' },
     ivrPath: call.ivrPath,
     ivrAttributes: call.ivrAttributes,

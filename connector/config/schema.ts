@@ -217,12 +217,12 @@ const agentSchema = z.strictObject({
   passwordHash: z.string().regex(PASSWORD_HASH_RE, {
     error: 'expected a password hash from `switchboard hash-password` (scrypt$...), never a plain password',
   }),
-  /** Skills (ids, e.g. `spanish`, `billing-l2`): stored, shown and edited; routing by skill comes later. */
-  skills: z.array(id).max(50, { error: 'at most 50 skills' }).default([]),
   /** `agent` takes calls; `admin` may also change flows and settings. */
   role: z.enum(['agent', 'supervisor', 'admin'], { error: 'expected agent, supervisor or admin' }).default('agent'),
   /** Queues this user takes calls from (none for an admin who takes no calls). */
   queues: z.array(id).default([]),
+  /** Skills (ids, e.g. `spanish`, `billing-l2`): stored, shown and edited; routing by skill comes later. */
+  skills: z.array(id).max(50, { error: 'at most 50 skills' }).default([]),
   /** PBX endpoint that rings this agent (e.g. `PJSIP/alice`); the simulator rings a virtual phone. */
   endpoint: z.string().min(1).optional(),
   /** The widget's softphone (SIP over WebSocket); without it the agent works in desk-phone mode. */
@@ -293,6 +293,13 @@ export const configSchema = z
         ringTimeoutMs: duration(1_000, 120_000).default(20_000),
         /** How often a waiting caller hears the hold announcement again. */
         holdAnnouncementIntervalMs: duration(5_000, 600_000).default(30_000),
+        /** After-call work ends by itself after this many seconds (the agent becomes available); 0: when the agent is done. */
+        wrapUpSeconds: z
+          .number({ error: 'expected a number of seconds' })
+          .int({ error: 'expected a whole number of seconds' })
+          .min(0, { error: 'expected 0 (no limit) or more seconds' })
+          .max(86_400, { error: 'expected at most 86400 seconds' })
+          .default(0),
       })
       .prefault({}),
     adapters: z.array(adapterSchema).min(1, { error: 'expected at least one adapter' }).prefault([{ id: 'sim', kind: 'simulator' }]),

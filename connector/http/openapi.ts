@@ -83,6 +83,7 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   '/api/reports/cases': { get: { summary: 'Cases by type, origin, customer, status or agent, with the average response time (case created to first agent action) and the cases awaiting one', auth: 'supervisor', query: casesQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
   '/api/reports/calls': { get: { summary: 'Calls by queue or outcome, with ASA, talk time and IVR containment', auth: 'supervisor', query: callsQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
+  '/api/embed/config': { get: { summary: 'The origins allowed to embed the agent widget and talk to it with postMessage (server.allowedOrigins)', ok: { status: 200, description: '`{allowedOrigins}`' }, errors: [] } },
   '/api/simulator/calls': { post: { summary: 'Simulator: a caller dials in', body: startBody, ok: { status: 201, description: '`{callId}`' }, errors: ['VALIDATION_FAILED'] } },
   '/api/simulator/calls/{callId}/digits': { post: { summary: 'Simulator: the caller presses keys', path: ['callId'], body: digitsBody, ok: { status: 202, description: 'Sent' }, errors: ['VALIDATION_FAILED', 'CALL_NOT_FOUND'] } },
   '/api/simulator/calls/{callId}/hangup': { post: { summary: 'Simulator: the caller hangs up', path: ['callId'], ok: { status: 202, description: 'Hung up' }, errors: ['CALL_NOT_FOUND'] } },

@@ -3,7 +3,7 @@
  * the API from a browser (CORS) or embed the widget in a frame (CSP
  * frame-ancestors). Same-origin use needs no entry.
  */
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 
 export function corsAndFraming(allowed: readonly string[]): RequestHandler {
   const origins = new Set(allowed.map((o) => new URL(o).origin));
@@ -25,4 +25,20 @@ export function corsAndFraming(allowed: readonly string[]): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * `GET /api/embed/config`: the origins allowed to embed the widget, for the
+ * widget itself (it posts call events only to an embedding page on one of
+ * them, and ignores messages from anywhere else). Public: the same list is in
+ * every response's CSP header.
+ */
+export function embedRoutes(allowed: readonly string[]): Router {
+  const allowedOrigins = [...new Set(allowed.map((o) => new URL(o).origin))];
+  const r = Router();
+  r.get('/api/embed/config', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ allowedOrigins });
+  });
+  return r;
 }

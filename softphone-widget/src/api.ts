@@ -77,6 +77,16 @@ export class ApiClient {
     return { record: (await res.json()) as CaseRecord, replayed: res.status === 200 };
   }
 
+  /** Click-to-dial (desk-phone mode): the PBX rings the agent's phone, then `number`. */
+  dial(number: string): Promise<{ callId: string; to: string }> {
+    return this.request<{ callId: string; to: string }>('POST', '/calls/dial', { body: { number } });
+  }
+
+  /** The origins allowed to embed the widget and talk to it with postMessage (public). */
+  async embedConfig(): Promise<{ allowedOrigins: string[] }> {
+    return this.request<{ allowedOrigins: string[] }>('GET', '/embed/config', { auth: false });
+  }
+
   async listCases(query: CaseQuery): Promise<CaseRecord[]> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));

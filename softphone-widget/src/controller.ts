@@ -10,7 +10,8 @@ import { setLang, t, type Lang } from './i18n/index.js';
 import { enqueueCase, isQueuedCall, keepLocalWrapUp } from './outbox.js';
 import { OutboxRunner } from './outbox-runner.js';
 import { createPhone } from './phone-link.js';
-import type { PhoneController } from './phone/phone-controller.js';
+import type { PhoneController, PhoneRefusal } from './phone/phone-controller.js';
+import type { MessageKey } from './i18n/index.js';
 import { announce } from './live.js';
 import { announceName, callerName } from './caller.js';
 import { deleteDraft, pruneDrafts } from './drafts.js';
@@ -19,12 +20,26 @@ import { AgentConnection, type RequestName, type RequestOf, type ResultOf } from
 import { initialState, loadSession, saveSession, without, type StoredSession, type Store } from './state.js';
 import { WITHDRAWN } from './labels.js';
 
+/** How a dial request went (the embedding page hears it too). */
+export type DialOutcome = { ok: true; via: 'softphone' } | { ok: true; via: 'desk'; callId: string; to: string } | { ok: false; message: string };
+
+const REFUSAL: Record<PhoneRefusal, MessageKey> = {
+  'invalid-number': 'dial.invalid',
+  busy: 'dial.busy',
+  'not-registered': 'dial.notRegistered',
+  'other-tab': 'dial.otherTab',
+  'no-phone': 'dial.noPhone',
+  'no-call': 'dial.busy',
+};
+
 export class Controller {
   readonly api: ApiClient;
   /** The softphone; desk-phone mode until a snapshot brings SIP settings. */
   readonly phone: PhoneController;
   readonly outbox: OutboxRunner;
   private conn: AgentConnection | null = null;
+  /** A click-to-dial request is in flight: the pop that arrives meanwhile is most likely its own. */
+  private deskDialing = false;
 
   constructor(private readonly store: Store) {
     this.api = new ApiClient({
@@ -104,7 +119,7 @@ export class Controller {
       ack();
       noteServerNow(pop.offeredAt);
       this.store.update((st) => ({ offers: [...st.offers.filter((o) => o.callId !== pop.callId), pop], lastSaved: null }));
-      announce(`Incoming call from ${announceName(pop)}`, true);
+      if (!this.deskDialing && !this.store.get().outboundCalls.has(pop.callId)) announce(`Incoming call from ${announceName(pop)}`, true);
     });
     s.on('call.offer.withdrawn', ({ callId, reason }) => {
       const pop = this.store.get().offers.find((o) => o.callId === callId);
@@ -175,6 +190,47 @@ export class Controller {
 
   dismissSaved(): void {
     this.store.update({ lastSaved: null });
+  }
+
+  toggleDevices(open?: boolean): void {
+    this.store.update((s) => ({ devicesOpen: open ?? !s.devicesOpen }));
+  }
+
+  /**
+   * Calls `number` (the dial pad, a click on a number, or the embedding page):
+   * from the softphone in softphone mode, else through the connector's
+   * click-to-dial (the PBX rings the agent's desk phone first, then the number).
+   * Every refusal is shown to the agent and returned.
+   */
+  async dial(number: string): Promise<DialOutcome> {
+    const n = number.trim();
+    if (!n) return this.dialRefused(t('dial.invalid'));
+    if (this.store.get().phone.mode === 'softphone') {
+      const r = await this.phone.dial(n);
+      return r.ok ? { ok: true, via: 'softphone' } : this.dialRefused(t(REFUSAL[r.reason]));
+    }
+    this.deskDialing = true;
+    try {
+      const placed = await this.api.dial(n);
+      this.store.update((s) => ({ outboundCalls: new Set(s.outboundCalls).add(placed.callId) }));
+      this.info(t('dial.deskPlaced', { number: placed.to }));
+      return { ok: true, via: 'desk', ...placed };
+    } catch (e) {
+      return this.dialRefused(t('dial.failed', { message: e instanceof Error ? e.message : String(e) }));
+    } finally {
+      this.deskDialing = false;
+    }
+  }
+
+  private dialRefused(message: string): DialOutcome {
+    this.error(message);
+    return { ok: false, message };
+  }
+
+  /** Blind transfer of the softphone's call; null when sent (the card follows it), else why not. */
+  async transfer(target: string): Promise<string | null> {
+    const r = await this.phone.transfer(target);
+    return r.ok ? null : t(REFUSAL[r.reason]);
   }
 
   async setAgentState(state: SettableAgentState): Promise<void> {

@@ -7,6 +7,7 @@ import { t } from './i18n/index.js';
 import { announce } from './live.js';
 import { PhoneController } from './phone/phone-controller.js';
 import type { PhoneCall } from './phone/phone-state.js';
+import { targetLabel } from './phone/dial-target.js';
 import type { Store } from './state.js';
 
 export function callerOf(call: Pick<PhoneCall, 'remoteName' | 'remoteNumber'>): string {
@@ -32,5 +33,18 @@ export function createPhone(store: Store, report: (registered: boolean) => void)
     offeredCallIds: () => store.get().offers.map((o) => o.callId),
     announceIncoming: (call) => announce(t('call.incomingFrom', { who: callerOf(call) }), true),
     ringText: (call) => ({ title: t('call.incoming'), body: callerOf(call) }),
+    callEnded: (call) => {
+      // An outbound call that never connected, and a transfer, are reported: the card is gone.
+      const who = callerOf(call);
+      const notice =
+        call.endReason === 'transferred' && call.transfer
+          ? ({ kind: 'info', text: t('call.transferred', { target: targetLabel(call.transfer.target) }) } as const)
+          : call.direction === 'out' && !call.answeredAt && call.endReason === 'failed'
+            ? ({ kind: 'error', text: call.failStatus ? t('call.failedStatus', { who, status: call.failStatus }) : t('call.failedNoStatus', { who }) } as const)
+            : null;
+      if (!notice) return;
+      store.update({ notice });
+      announce(notice.text, notice.kind === 'error');
+    },
   });
 }

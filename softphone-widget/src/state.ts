@@ -44,6 +44,10 @@ export interface AppState {
   phone: PhoneState;
   /** Cases saved while the server was unreachable, waiting to be sent (this agent's). */
   outbox: readonly QueuedCase[];
+  /** The audio devices panel is open. */
+  devicesOpen: boolean;
+  /** Calls this agent placed with click-to-dial (their pops are not answered here). */
+  outboundCalls: ReadonlySet<string>;
   lang: Lang;
 }
 
@@ -61,6 +65,8 @@ export const initialState: AppState = {
   notice: null,
   phone: initialPhoneState,
   outbox: [],
+  devicesOpen: false,
+  outboundCalls: new Set(),
   lang: 'en',
 };
 

@@ -29,6 +29,8 @@ export interface Kamailio {
   readonly password: string;
   readonly udpPort: number;
   readonly wsPort: number;
+  /** Where Kamailio sends calls to numbers (`sip:+1415...@domain`): the "trunk", a sipp UAS in the tests. */
+  readonly trunkPort: number;
   /** ws://127.0.0.1:PORT */
   readonly wsUri: string;
   /** Everything Kamailio wrote to stderr so far (for failure messages). */
@@ -44,12 +46,13 @@ export interface Kamailio {
 export async function startKamailio(opts: { domain?: string; password?: string; debug?: number } = {}): Promise<Kamailio> {
   const domain = opts.domain ?? 'switchboard.test';
   const password = opts.password ?? 'sip-test-secret';
-  const [udpPort, wsPort] = [await freeUdpPort(), await freeTcpPort()];
+  const [udpPort, wsPort, trunkPort] = [await freeUdpPort(), await freeTcpPort(), await freeUdpPort()];
   const dir = mkdtempSync(join(tmpdir(), 'sb-kamailio-'));
   const cfg = join(dir, 'kamailio.cfg');
   const fill: Record<string, string> = {
     UDP_PORT: String(udpPort),
     WS_PORT: String(wsPort),
+    TRUNK_PORT: String(trunkPort),
     DOMAIN: domain,
     SIP_PASSWORD: password,
     DEBUG: String(opts.debug ?? 1),
@@ -117,6 +120,7 @@ export async function startKamailio(opts: { domain?: string; password?: string; 
     password,
     udpPort,
     wsPort,
+    trunkPort,
     wsUri: `ws://127.0.0.1:${wsPort}`,
     log: () => output,
     start,

@@ -2,7 +2,8 @@
 #
 # Kamailio 5.6 for the softphone tests: registrar and proxy on loopback, SIP over
 # plain WebSocket (ws://127.0.0.1:%WS_PORT%) for the widget and UDP (%UDP_PORT%)
-# for sipp. test/helpers/kamailio.ts fills the %NAMES% and starts it with -DD -E
+# for sipp; calls to numbers go out to a "trunk" on 127.0.0.1:%TRUNK_PORT% (a sipp UAS
+# in the outbound-call tests). test/helpers/kamailio.ts fills the %NAMES% and starts it with -DD -E
 # in its own process group; stop it with SIGTERM to that group (FIELD-NOTES.md:
 # SIGKILL on the main process leaves children holding the ports).
 #
@@ -124,8 +125,13 @@ request_route {
 		exit;
 	}
 
-	# Requests for an agent's AOR go to where the agent registered; anything else
-	# (the widget calling sipp) goes to its Request-URI as is.
+	# Requests for an agent's AOR go to where the agent registered; a number at the
+	# domain (the widget dialing out) goes to the trunk; anything else goes to its
+	# Request-URI as is.
+	if ($rd == "%DOMAIN%" && $rU =~ "^[+]?[0-9*]+(%23)?$") {
+		$du = "sip:127.0.0.1:%TRUNK_PORT%";
+		route(RELAY);
+	}
 	if ($rd == "%DOMAIN%") {
 		if (!lookup("location")) {
 			# 480: the agent is known to the domain but not reachable right now.

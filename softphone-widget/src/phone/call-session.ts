@@ -1,14 +1,17 @@
 /**
- * One incoming SIP call (a SIP.js Invitation) as the widget sees it: answer,
- * hang up, hold and resume (re-INVITE), mute, DTMF (SIP INFO), and the remote
- * audio. Every change is published as a fresh `PhoneCall` value.
+ * One SIP call as the widget sees it, incoming (a SIP.js Invitation) or
+ * outgoing (an Inviter): answer or dial, hang up, hold and resume (re-INVITE),
+ * mute, DTMF (SIP INFO), blind transfer (REFER), and the remote audio. Every
+ * change is published as a fresh `PhoneCall` value.
  */
-import { SessionState, type Invitation, type Session } from 'sip.js';
+import { Inviter, SessionState, type Invitation, type Session, type URI } from 'sip.js';
 import type { DtmfKey, PhoneCall } from './phone-state.js';
+import { targetLabel } from './dial-target.js';
 
 /** The parts of SIP.js's Web SessionDescriptionHandler used here (typed structurally). */
 interface WebMediaHandler {
   readonly remoteMediaStream: MediaStream;
+  readonly peerConnection: RTCPeerConnection | undefined;
   enableSenderTracks(enable: boolean): void;
   enableReceiverTracks(enable: boolean): void;
 }
@@ -23,74 +26,120 @@ function dtmfRelay(key: DtmfKey): string {
   return `Signal=${key}\r\nDuration=160\r\n`;
 }
 
+export interface CallMedia {
+  /** The audio element the far end plays on (its output device already chosen). */
+  audio: HTMLAudioElement;
+  /** getUserMedia constraints for this call (the chosen microphone). */
+  constraints(): MediaStreamConstraints;
+}
+
+/** How a blind transfer ended: `accepted` (the far end took the REFER; this leg hangs up) or refused. */
+export type TransferOutcome = { ok: true } | { ok: false; statusCode: number | null };
+
 export class CallSession {
   private value: PhoneCall;
   private endedBy: PhoneCall['endReason'] = null;
+  private failStatus: number | null = null;
 
-  constructor(
-    private readonly invitation: Invitation,
-    private readonly audio: HTMLAudioElement,
+  private constructor(
+    private readonly session: Invitation | Inviter,
+    private readonly media: CallMedia,
     private readonly onChange: (call: PhoneCall) => void,
-    linkedCallId: string | null,
+    initial: PhoneCall,
   ) {
+    this.value = initial;
+    session.stateChange.addListener((s) => this.stateChanged(s));
+  }
+
+  /** An incoming INVITE: rings until answered, declined or cancelled. */
+  static incoming(invitation: Invitation, media: CallMedia, onChange: (call: PhoneCall) => void, linkedCallId: string | null): CallSession {
     const from = invitation.remoteIdentity;
-    this.value = {
-      id: invitation.id,
+    const call = new CallSession(invitation, media, onChange, {
+      ...blankCall(invitation.id, 'in'),
       state: 'ringing',
       remoteNumber: from.uri.user ?? from.uri.host,
       remoteName: from.displayName || null,
       linkedCallId: invitation.request.getHeader(CALL_ID_HEADER) ?? linkedCallId,
-      ringingSince: new Date().toISOString(),
-      answeredAt: null,
-      held: false,
-      holdPending: false,
-      muted: false,
-      dtmfSent: '',
-      endReason: null,
-    };
+    });
     invitation.delegate = {
       // Setting these handlers makes SIP.js leave the answer to us (FIELD-NOTES.md): accept.
       onBye: (bye) => {
-        this.endedBy = 'remote';
+        call.endedBy = 'remote';
         void bye.accept();
       },
       onInfo: (info) => void info.accept(),
       onCancel: () => {
-        this.endedBy = 'cancelled';
+        call.endedBy = 'cancelled';
       },
     };
-    invitation.stateChange.addListener((s) => this.stateChanged(s));
+    return call;
+  }
+
+  /** An outgoing call to `target`; `dial()` sends the INVITE. */
+  static outgoing(inviter: Inviter, target: URI, media: CallMedia, onChange: (call: PhoneCall) => void): CallSession {
+    const call = new CallSession(inviter, media, onChange, {
+      ...blankCall(inviter.id, 'out'),
+      state: 'dialing',
+      remoteNumber: targetLabel(target.toString()),
+    });
+    inviter.delegate = {
+      onBye: (bye) => {
+        call.endedBy = 'remote';
+        void bye.accept();
+      },
+      onInfo: (info) => void info.accept(),
+    };
+    return call;
   }
 
   get call(): PhoneCall {
     return this.value;
   }
 
-  get session(): Session {
-    return this.invitation;
+  /** Sends the INVITE of an outgoing call. Resolves once it is sent; the answer arrives as state changes. */
+  async dial(): Promise<void> {
+    if (!(this.session instanceof Inviter) || this.value.state !== 'dialing') return;
+    const inviter = this.session;
+    await inviter
+      .invite({
+        sessionDescriptionHandlerOptions: { constraints: this.media.constraints() },
+        requestDelegate: {
+          onReject: (res) => {
+            this.failStatus = res.message.statusCode ?? null;
+            this.endedBy ??= 'failed';
+          },
+        },
+      })
+      .catch(() => {
+        // No microphone, or the transport failed: the session terminates and says why.
+        this.endedBy ??= 'failed';
+        if (inviter.state !== SessionState.Terminated) void inviter.dispose().catch(() => undefined);
+      });
   }
 
   async answer(): Promise<void> {
-    if (this.value.state !== 'ringing') return;
+    if (this.value.state !== 'ringing' || this.session instanceof Inviter) return;
     this.update({ state: 'answering' });
     try {
-      await this.invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+      await this.session.accept({ sessionDescriptionHandlerOptions: { constraints: this.media.constraints() } });
     } catch {
       this.endedBy = 'failed';
-      if (this.invitation.state !== SessionState.Terminated) this.update({ state: 'ringing' });
+      if (this.session.state !== SessionState.Terminated) this.update({ state: 'ringing' });
     }
   }
 
-  /** Declines while ringing (603), hangs up (BYE) once answered. */
+  /** Declines while ringing (603), cancels while dialing (CANCEL), hangs up (BYE) once answered. */
   async hangup(): Promise<void> {
     this.endedBy ??= 'local';
-    switch (this.invitation.state) {
+    const s = this.session;
+    switch (s.state) {
       case SessionState.Initial:
       case SessionState.Establishing:
-        await this.invitation.reject({ statusCode: 603, reasonPhrase: 'Decline' }).catch(() => undefined);
+        if (s instanceof Inviter) await s.cancel().catch(() => undefined);
+        else await s.reject({ statusCode: 603, reasonPhrase: 'Decline' }).catch(() => undefined);
         return;
       case SessionState.Established:
-        await this.invitation.bye().catch(() => undefined);
+        await s.bye().catch(() => undefined);
         return;
       default:
         return;
@@ -102,10 +151,15 @@ export class CallSession {
     if (this.value.state !== 'established' || this.value.held === on || this.value.holdPending) return;
     this.update({ holdPending: true });
     // `hold` is an option of SIP.js's Web SessionDescriptionHandler (offer a=sendonly / answer a=recvonly).
-    const options: WebSdhOptions = { ...this.invitation.sessionDescriptionHandlerOptionsReInvite, hold: on };
-    this.invitation.sessionDescriptionHandlerOptionsReInvite = options;
+    const options: WebSdhOptions = { ...this.session.sessionDescriptionHandlerOptionsReInvite, hold: on };
+    this.session.sessionDescriptionHandlerOptionsReInvite = options;
     await new Promise<void>((resolve) => {
-      this.invitation
+      const failed = (): void => {
+        this.session.sessionDescriptionHandlerOptionsReInvite = { ...options, hold: !on } as WebSdhOptions;
+        this.update({ holdPending: false });
+        resolve();
+      };
+      this.session
         .invite({
           requestDelegate: {
             onAccept: () => {
@@ -113,18 +167,10 @@ export class CallSession {
               this.applyTracks();
               resolve();
             },
-            onReject: () => {
-              this.invitation.sessionDescriptionHandlerOptionsReInvite = { ...options, hold: !on } as WebSdhOptions;
-              this.update({ holdPending: false });
-              resolve();
-            },
+            onReject: failed,
           },
         })
-        .catch(() => {
-          this.invitation.sessionDescriptionHandlerOptionsReInvite = { ...options, hold: !on } as WebSdhOptions;
-          this.update({ holdPending: false });
-          resolve();
-        });
+        .catch(failed);
     });
   }
 
@@ -137,39 +183,81 @@ export class CallSession {
   async dtmf(key: DtmfKey): Promise<void> {
     if (this.value.state !== 'established') return;
     this.update({ dtmfSent: this.value.dtmfSent + key });
-    await this.invitation
+    await this.session
       .info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: dtmfRelay(key) } } })
       .catch(() => undefined);
+  }
+
+  /**
+   * Blind transfer (RFC 3515): a REFER sends the far end to `target`. Once the
+   * far end accepts it (202), this leg's part is done and it hangs up with a
+   * BYE; a refusal leaves the call up and says so.
+   */
+  async transfer(target: URI): Promise<TransferOutcome> {
+    if (this.value.state !== 'established' || this.value.transfer?.status === 'pending') return { ok: false, statusCode: null };
+    this.update({ transfer: { target: target.toString(), status: 'pending', statusCode: null } });
+    const outcome = await new Promise<TransferOutcome>((resolve) => {
+      this.session
+        .refer(target, {
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true }),
+            onReject: (res) => resolve({ ok: false, statusCode: res.message.statusCode ?? null }),
+          },
+          // The transferee's progress reports (NOTIFY with message/sipfrag): acknowledged, not needed.
+          onNotify: (notification) => void notification.accept().catch(() => undefined),
+        })
+        .catch(() => resolve({ ok: false, statusCode: null }));
+    });
+    if (outcome.ok) {
+      this.endedBy = 'transferred';
+      await this.session.bye().catch(() => undefined);
+    } else if (this.value.state === 'established') {
+      this.update({ transfer: { target: target.toString(), status: 'failed', statusCode: outcome.statusCode } });
+    }
+    return outcome;
+  }
+
+  /** Forgets a refused transfer (the agent closed the message or tries another target). */
+  clearTransfer(): void {
+    if (this.value.transfer?.status === 'failed') this.update({ transfer: null });
   }
 
   /** After the WebSocket came back: a re-INVITE on the new connection restores the media path and the route. */
   async refresh(): Promise<void> {
     if (this.value.state !== 'established' || this.value.holdPending) return;
-    await this.invitation.invite().catch(() => undefined);
+    await this.session.invite().catch(() => undefined);
   }
 
   private stateChanged(s: SessionState): void {
     if (s === SessionState.Established) {
-      this.update({ state: 'established', answeredAt: new Date().toISOString() });
-      const media = this.media();
+      const media = this.mediaHandler();
+      const track = media?.peerConnection?.getSenders().find((x) => x.track?.kind === 'audio')?.track ?? null;
+      this.update({ state: 'established', answeredAt: new Date().toISOString(), microphone: track?.label || null });
       if (media) {
-        this.audio.srcObject = media.remoteMediaStream;
-        this.audio.play().catch(() => undefined);
+        this.media.audio.srcObject = media.remoteMediaStream;
+        this.media.audio.play().catch(() => undefined);
       }
     } else if (s === SessionState.Terminated) {
-      this.audio.srcObject = null;
-      this.update({ state: 'ended', holdPending: false, endReason: this.endedBy ?? (this.value.answeredAt ? 'remote' : 'cancelled') });
+      this.media.audio.srcObject = null;
+      const end = (): void => {
+        const fallback: PhoneCall['endReason'] = this.value.answeredAt ? 'remote' : this.value.direction === 'out' ? 'failed' : 'cancelled';
+        this.update({ state: 'ended', holdPending: false, endReason: this.endedBy ?? fallback, failStatus: this.failStatus });
+      };
+      // SIP.js terminates a rejected Inviter before it calls the request delegate's onReject
+      // (sip.js api/inviter.js): wait a microtask, so the end carries the status (486, 404 ...).
+      if (this.value.direction === 'out' && !this.value.answeredAt) queueMicrotask(end);
+      else end();
     }
   }
 
   private applyTracks(): void {
-    const media = this.media();
+    const media = this.mediaHandler();
     media?.enableReceiverTracks(!this.value.held);
     media?.enableSenderTracks(!this.value.held && !this.value.muted);
   }
 
-  private media(): WebMediaHandler | null {
-    const sdh = this.invitation.sessionDescriptionHandler as unknown as Partial<WebMediaHandler> | undefined;
+  private mediaHandler(): WebMediaHandler | null {
+    const sdh = this.session.sessionDescriptionHandler as unknown as Partial<WebMediaHandler> | undefined;
     return sdh && 'remoteMediaStream' in sdh ? (sdh as WebMediaHandler) : null;
   }
 
@@ -177,4 +265,25 @@ export class CallSession {
     this.value = { ...this.value, ...patch };
     this.onChange(this.value);
   }
+}
+
+function blankCall(id: string, direction: PhoneCall['direction']): PhoneCall {
+  return {
+    id,
+    state: 'ringing',
+    direction,
+    remoteNumber: '',
+    remoteName: null,
+    linkedCallId: null,
+    ringingSince: new Date().toISOString(),
+    answeredAt: null,
+    held: false,
+    holdPending: false,
+    muted: false,
+    dtmfSent: '',
+    transfer: null,
+    microphone: null,
+    endReason: null,
+    failStatus: null,
+  };
 }

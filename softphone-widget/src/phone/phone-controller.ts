@@ -9,7 +9,9 @@
  */
 import type { Invitation } from 'sip.js';
 import type { PhoneSettings } from '../../../connector/protocol.js';
-import { CallSession } from './call-session.js';
+import { CallSession, type CallMedia } from './call-session.js';
+import { DEVICES_KEY, applySink, callConstraints, loadDevicePrefs, microphoneStreams, saveDevicePref, type DeviceKind, type DevicePrefs } from './devices.js';
+import { dialTarget } from './dial-target.js';
 import { electLeader, type Leadership } from './leader.js';
 import { initialPhoneState, type DtmfKey, type PhoneCall, type PhoneState } from './phone-state.js';
 import { Ringer, notificationPermission, requestNotifications } from './ringer.js';
@@ -26,9 +28,15 @@ export interface PhoneHost {
   announceIncoming(call: PhoneCall): void;
   /** Ringing texts for the desktop notification. */
   ringText(call: PhoneCall): { title: string; body: string };
+  /** A call ended (with its reason): an outbound call that failed or a transfer is reported to the agent. */
+  callEnded?(call: PhoneCall): void;
 }
 
 type ChannelMessage = { type: 'hello' } | { type: 'state'; state: PhoneState };
+
+/** Why the phone could not place a call or a transfer (the widget says so; nothing fails silently). */
+export type PhoneRefusal = 'invalid-number' | 'busy' | 'not-registered' | 'other-tab' | 'no-phone' | 'no-call';
+export type PhoneResult = { ok: true } | { ok: false; reason: PhoneRefusal };
 
 export class PhoneController {
   private settings: PhoneSettings | null = null;
@@ -39,8 +47,32 @@ export class PhoneController {
   private session: CallSession | null = null;
   private readonly ringer = new Ringer();
   private audio: HTMLAudioElement | null = null;
+  private devices: DevicePrefs = loadDevicePrefs();
 
-  constructor(private readonly host: PhoneHost) {}
+  constructor(private readonly host: PhoneHost) {
+    // Another tab of this agent chose a device: the leader applies it too.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('storage', (e) => {
+        if (e.key === DEVICES_KEY) this.applyDevices(loadDevicePrefs());
+      });
+    }
+  }
+
+  /** The agent's device choices ('' = the system default). */
+  get devicePrefs(): DevicePrefs {
+    return this.devices;
+  }
+
+  /** Remembers a device choice and applies it at once (the microphone from the next call on). */
+  setDevice(kind: DeviceKind, id: string): void {
+    this.applyDevices(saveDevicePref(kind, id));
+  }
+
+  private applyDevices(prefs: DevicePrefs): void {
+    this.devices = prefs;
+    if (this.audio) void applySink(this.audio, prefs.speaker);
+    this.ringer.setSink(prefs.ringer);
+  }
 
   /** Applies the settings from a session snapshot (every reconnect): restarts only when they changed. */
   configure(settings: PhoneSettings | null, username: string): void {
@@ -117,6 +149,63 @@ export class PhoneController {
     return this.session?.dtmf(key) ?? Promise.resolve();
   }
 
+  /** Whether this tab can place a call now, and why not. */
+  canDial(): PhoneResult {
+    const p = this.host.getPhone();
+    if (p.mode !== 'softphone' || !this.settings) return { ok: false, reason: 'no-phone' };
+    if (p.role !== 'leader' || !this.phone) return { ok: false, reason: 'other-tab' };
+    if (this.session && this.session.call.state !== 'ended') return { ok: false, reason: 'busy' };
+    if (p.registration !== 'registered') return { ok: false, reason: 'not-registered' };
+    return { ok: true };
+  }
+
+  /** Calls `input` (a number, a `tel:` URI, an extension or a SIP URI) from the softphone. */
+  async dial(input: string): Promise<PhoneResult> {
+    const can = this.canDial();
+    if (!can.ok) return can;
+    const uri = this.target(input);
+    const phone = this.phone;
+    if (!uri || !phone) return { ok: false, reason: 'invalid-number' };
+    const session: CallSession = CallSession.outgoing(phone.inviter(uri), uri, this.media(), (call) => this.callChanged(session, call));
+    this.session = session;
+    this.callChanged(session, session.call);
+    await session.dial();
+    return { ok: true };
+  }
+
+  /** Blind transfer of the call in progress to `input` (REFER); on success this leg hangs up. */
+  async transfer(input: string): Promise<PhoneResult> {
+    const session = this.session;
+    if (!session || session.call.state !== 'established') return { ok: false, reason: 'no-call' };
+    const uri = this.target(input);
+    if (!uri) return { ok: false, reason: 'invalid-number' };
+    await session.transfer(uri);
+    return { ok: true };
+  }
+
+  clearTransfer(): void {
+    this.session?.clearTransfer();
+  }
+
+  private target(input: string) {
+    const aor = this.settings?.aor;
+    const s = aor ? dialTarget(input, aor) : null;
+    return s ? Softphone.uri(s) : null;
+  }
+
+  private media(): CallMedia {
+    this.audio ??= this.callAudio();
+    return { audio: this.audio, constraints: callConstraints };
+  }
+
+  /** The hidden element calls play on, routed to the chosen speaker. */
+  private callAudio(): HTMLAudioElement {
+    const el = document.body.appendChild(Object.assign(document.createElement('audio'), { autoplay: true, hidden: true }));
+    el.dataset['audio'] = 'call';
+    void applySink(el, this.devices.speaker);
+    return el;
+  }
+
   // ---- leader ----------------------------------------------------------
 
   private lead(): void {
@@ -129,7 +218,7 @@ export class PhoneController {
       this.set({ registration: 'unreachable', reason: 'media-unsupported' });
       return;
     }
-    this.audio ??= document.body.appendChild(Object.assign(document.createElement('audio'), { autoplay: true, hidden: true }));
+    this.audio ??= this.callAudio();
     // Events of a phone this tab already stopped (it lost the leadership) are ignored.
     const phone: Softphone = new Softphone(settings, {
       registration: (registration, reason) => {
@@ -145,7 +234,7 @@ export class PhoneController {
         else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
       },
       reconnected: () => void this.session?.refresh(),
-    });
+    }, microphoneStreams(() => this.devices.microphone));
     this.phone = phone;
     phone.start();
   }
@@ -174,20 +263,22 @@ export class PhoneController {
       return;
     }
     const offered = this.host.offeredCallIds();
-    const audio = this.audio ?? document.createElement('audio');
-    const session = new CallSession(invitation, audio, (call) => this.callChanged(session, call), offered.length === 1 ? (offered[0] ?? null) : null);
+    const session: CallSession = CallSession.incoming(invitation, this.media(), (call) => this.callChanged(session, call), offered.length === 1 ? (offered[0] ?? null) : null);
     this.session = session;
     this.callChanged(session, session.call);
     const { title, body } = this.host.ringText(session.call);
-    this.ringer.start(title, body);
+    this.ringer.start(title, body, this.devices.ringer);
     if (!session.call.linkedCallId) this.host.announceIncoming(session.call);
   }
 
   private callChanged(session: CallSession, call: PhoneCall): void {
     if (session !== this.session) return;
     if (call.state !== 'ringing') this.ringer.stop();
-    if (call.state === 'ended') this.session = null;
-    this.set({ call: call.state === 'ended' ? null : call });
+    if (call.state === 'ended') {
+      this.session = null;
+      this.host.callEnded?.(call);
+    }
+    this.set(call.state === 'ended' ? { call: null, lastEnded: call } : { call });
   }
 
   // ---- state and the other tabs ----------------------------------------------

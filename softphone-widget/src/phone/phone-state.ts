@@ -17,13 +17,26 @@ export type Registration = 'off' | 'connecting' | 'registered' | 'unreachable';
 /** Why the phone is unreachable, for the banner. */
 export type UnreachableReason = 'transport' | 'rejected' | 'timeout' | 'media-unsupported';
 
-export type PhoneCallState = 'ringing' | 'answering' | 'established' | 'ended';
+/** `dialing`: an outbound INVITE waits for the far end to answer. */
+export type PhoneCallState = 'dialing' | 'ringing' | 'answering' | 'established' | 'ended';
+
+/** A blind transfer (REFER) of the call in progress. */
+export interface PhoneTransfer {
+  /** The SIP URI the caller is sent to (the REFER's Refer-To). */
+  target: string;
+  /** `pending`: the REFER waits for its answer; `failed`: refused (the call stays up). */
+  status: 'pending' | 'failed';
+  /** The SIP status of a refusal, or null when no answer came (transport error, timeout). */
+  statusCode: number | null;
+}
 
 export interface PhoneCall {
   /** SIP.js session id. */
   id: string;
   state: PhoneCallState;
-  /** The caller's number or SIP user, as the INVITE's From header had it. */
+  /** `in`: the phone rang; `out`: the agent dialed. */
+  direction: 'in' | 'out';
+  /** The caller's number or SIP user, as the INVITE's From header had it (the dialed number for `out`). */
   remoteNumber: string;
   remoteName: string | null;
   /** The connector call this SIP call belongs to, when known (its pop answers both). */
@@ -37,8 +50,14 @@ export interface PhoneCall {
   muted: boolean;
   /** Keys sent with SIP INFO during this call, in order. */
   dtmfSent: string;
+  /** The blind transfer in progress or refused, if any. */
+  transfer: PhoneTransfer | null;
+  /** The label of the microphone the call sends (once established). */
+  microphone: string | null;
   /** Why it ended (`ended` only): shown briefly. */
-  endReason: 'local' | 'remote' | 'cancelled' | 'failed' | null;
+  endReason: 'local' | 'remote' | 'cancelled' | 'failed' | 'transferred' | null;
+  /** The SIP status that ended an outbound call that never connected (486 Busy Here, 404 ...). */
+  failStatus: number | null;
 }
 
 export interface PhoneState {
@@ -51,6 +70,8 @@ export interface PhoneState {
   /** ISO time of the next automatic retry while unreachable. */
   retryAt: string | null;
   call: PhoneCall | null;
+  /** The call that ended last (state `ended`, with its reason), for the embedding page. */
+  lastEnded: PhoneCall | null;
   /** The agent's AOR, shown in the status. */
   aor: string | null;
   notifications: NotificationPermission | 'unsupported';
@@ -63,6 +84,7 @@ export const initialPhoneState: PhoneState = {
   reason: null,
   retryAt: null,
   call: null,
+  lastEnded: null,
   aor: null,
   notifications: 'unsupported',
 };

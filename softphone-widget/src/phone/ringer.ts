@@ -1,8 +1,10 @@
 /**
  * Ringing: a ringtone made with Web Audio (no audio file to load or to fail)
  * and a desktop notification when the agent allowed them, so a call is noticed
- * in a background tab too.
+ * in a background tab too. The tone plays on the ringer device the agent chose
+ * (through a hidden audio element routed with setSinkId), or the default output.
  */
+import { applySink } from './devices.js';
 
 /** North American ring cadence: 440 + 480 Hz, 2 s on, 4 s off. */
 const TONES = [440, 480];
@@ -13,11 +15,20 @@ export class Ringer {
   private ctx: AudioContext | null = null;
   private stopTone: (() => void) | null = null;
   private notification: Notification | null = null;
+  private element: HTMLAudioElement | null = null;
+  private sinkId = '';
 
-  /** Starts ringing (idempotent). `title`/`body` go to the desktop notification. */
-  start(title: string, body: string): void {
+  /** Starts ringing (idempotent). `title`/`body` go to the desktop notification; `sinkId` is the ringer device ('' = default). */
+  start(title: string, body: string, sinkId = ''): void {
+    this.sinkId = sinkId;
     if (!this.stopTone) this.stopTone = this.tone();
     this.notify(title, body);
+  }
+
+  /** The ringer device changed: a tone ringing now moves there too. */
+  setSink(sinkId: string): void {
+    this.sinkId = sinkId;
+    if (this.element) void applySink(this.element, sinkId);
   }
 
   stop(): void {
@@ -34,7 +45,7 @@ export class Ringer {
       void ctx.resume().catch(() => undefined);
       const gain = ctx.createGain();
       gain.gain.value = 0;
-      gain.connect(ctx.destination);
+      gain.connect(this.output(ctx));
       const oscillators = TONES.map((f) => {
         const o = ctx.createOscillator();
         o.frequency.value = f;
@@ -53,10 +64,26 @@ export class Ringer {
         gain.gain.value = 0;
         for (const o of oscillators) o.stop();
         gain.disconnect();
+        this.element?.pause();
       };
     } catch {
       return null; // No audio output: the notification and the on-screen card remain.
     }
+  }
+
+  /**
+   * Where the tone goes: the context's default output, or a MediaStream played
+   * by an audio element on the chosen ringer device (AudioContext.setSinkId is
+   * not in every browser; HTMLMediaElement.setSinkId is).
+   */
+  private output(ctx: AudioContext): AudioNode {
+    if (!this.sinkId) return ctx.destination;
+    const dest = ctx.createMediaStreamDestination();
+    const el = (this.element ??= document.body.appendChild(Object.assign(document.createElement('audio'), { hidden: true })));
+    el.dataset['audio'] = 'ringer';
+    el.srcObject = dest.stream;
+    void applySink(el, this.sinkId).then(() => el.play().catch(() => undefined));
+    return dest;
   }
 
   private notify(title: string, body: string): void {

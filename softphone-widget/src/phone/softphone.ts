@@ -9,7 +9,9 @@
  * the registrar accepted a REGISTER sent on the current connection. Anything
  * else is reported as unreachable, at once, and retried with backoff.
  */
-import { Registerer, RegistererState, RequestPendingError, UserAgent, UserAgentState, type Invitation } from 'sip.js';
+import { Inviter, Registerer, RegistererState, RequestPendingError, UserAgent, UserAgentState, type Invitation, type URI } from 'sip.js';
+// Deep import: `Web.x` through the namespace would bundle all of SIP.js's web platform (SimpleUser ...).
+import { defaultSessionDescriptionHandlerFactory } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler-factory-default.js';
 import type { PhoneSettings } from '../../../connector/protocol.js';
 import type { Registration, UnreachableReason } from './phone-state.js';
 import { RetryLoop, onWake } from './retry.js';
@@ -40,6 +42,8 @@ export class Softphone {
   constructor(
     private readonly settings: PhoneSettings,
     private readonly events: SoftphoneEvents,
+    /** getUserMedia for calls (the chosen microphone); SIP.js's default when absent. */
+    mediaStreams?: (constraints: MediaStreamConstraints) => Promise<MediaStream>,
   ) {
     const uri = UserAgent.makeURI(settings.aor);
     if (!uri) throw new Error(`Not a SIP URI: ${settings.aor}`);
@@ -52,6 +56,7 @@ export class Softphone {
       reconnectionAttempts: 0,
       logBuiltinEnabled: false,
       userAgentString: 'Switchboard widget (SIP.js 0.21)',
+      ...(mediaStreams ? { sessionDescriptionHandlerFactory: defaultSessionDescriptionHandlerFactory(mediaStreams) } : {}),
       sessionDescriptionHandlerFactoryOptions: {
         peerConnectionConfiguration: { iceServers: settings.iceServers.map((urls) => ({ urls })) },
         iceGatheringTimeout: 2_000,
@@ -80,6 +85,16 @@ export class Softphone {
   start(): void {
     this.set('connecting', null);
     this.retry.now();
+  }
+
+  /** The session of an outgoing call to `target` (its INVITE is sent by `CallSession.dial`). */
+  inviter(target: URI): Inviter {
+    return new Inviter(this.ua, target);
+  }
+
+  /** Parses a SIP URI (null when it is not one). */
+  static uri(s: string): URI | null {
+    return UserAgent.makeURI(s) ?? null;
   }
 
   /** Connects and registers now, without waiting for the backoff. */

@@ -7,12 +7,14 @@
 import type { Controller } from '../controller.js';
 import { h, replaceChildren, startTicker } from '../dom.js';
 import type { AppState, Store } from '../state.js';
-import { caseFormView } from './case-form.js';
+import { caseFormView, type CaseFormView } from './case-form.js';
 import { headerView } from './header.js';
 import { loginView } from './login.js';
 import { onCallView, type OnCallView } from './on-call.js';
 import { outboxView } from './outbox-view.js';
 import { phoneCard, type PhoneCardView } from './phone-card.js';
+import { dialerView } from './dialer.js';
+import { devicesPanel } from './devices-view.js';
 import { phoneBanner } from './phone-status.js';
 import { popCard, type PopCard } from './pop-card.js';
 import { recentCasesView, savedView } from './recent-cases.js';
@@ -63,12 +65,14 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
   const wrap = h('div', { class: 'wrap-slot' });
   const saved = h('div', { class: 'saved-slot' });
   const idle = h('div', { class: 'idle-slot' });
+  const devices = h('div', { class: 'devices-slot' });
+  const dial = h('div', { class: 'dial-slot' });
   const recent = h('aside', { class: 'side', 'aria-label': t('app.recent') });
   const el = h(
     'div',
     { class: 'app' },
     header.el,
-    h('main', { class: 'workspace' }, h('section', { class: 'calls', 'aria-label': t('app.calls') }, notice, banner, offers, phoneSlot, active, wrap, saved, outbox, idle), recent),
+    h('main', { class: 'workspace' }, h('section', { class: 'calls', 'aria-label': t('app.calls') }, notice, banner, devices, offers, phoneSlot, active, wrap, saved, outbox, idle, dial), recent),
   );
 
   const cards = new Map<string, PopCard>();
@@ -76,7 +80,10 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
   let phone: PhoneCardView | null = null;
   let phoneKey = '';
   let bannerKey = '';
+  let dialKey = '';
+  let devicesShown = false;
   let formCallId: string | null = null;
+  let form: CaseFormView | null = null;
   let prev: AppState | null = null;
 
   return {
@@ -99,17 +106,17 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
         );
       }
 
-      if (s.offers !== prev?.offers || s.busyOffers !== prev?.busyOffers) {
+      if (s.offers !== prev?.offers || s.busyOffers !== prev?.busyOffers || s.outboundCalls !== prev?.outboundCalls) {
         const ids = new Set(s.offers.map((o) => o.callId));
-        for (const [id, card] of cards) if (!ids.has(id)) (card.el.remove(), cards.delete(id));
+        for (const [id, card] of cards) if (!ids.has(id) || card.outbound !== s.outboundCalls.has(id)) (card.el.remove(), cards.delete(id));
         for (const pop of s.offers) {
           let card = cards.get(pop.callId);
           if (!card) {
-            card = popCard(pop, ctl, username);
+            card = popCard(pop, ctl, username, s.outboundCalls.has(pop.callId));
             cards.set(pop.callId, card);
             offers.appendChild(card.el);
             const answer = card.answer;
-            if (!isEditing()) focusTarget = () => answer.focus();
+            if (answer && !isEditing()) focusTarget = () => answer.focus();
           }
           card.setBusy(s.busyOffers.has(pop.callId));
         }
@@ -122,17 +129,36 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
         replaceChildren(banner, phoneBanner(p, ctl));
       }
 
+      const wantDevices = s.devicesOpen && p.mode === 'softphone';
+      if (wantDevices !== devicesShown) {
+        devicesShown = wantDevices;
+        const panel = wantDevices ? devicesPanel(ctl) : null;
+        const hadFocus = devices.contains(document.activeElement);
+        replaceChildren(devices, panel);
+        if (panel) focusTarget = () => panel.querySelector<HTMLElement>('.devices-head button')?.focus();
+        else if (hadFocus) focusTarget = () => el.querySelector<HTMLElement>('[data-action="devices"]')?.focus();
+      }
+
       // The softphone's card: not while its pop is on screen (the pop's Answer answers both).
       const call = p.role === 'leader' ? p.call : null;
       const popShown = !!call?.linkedCallId && s.offers.some((o) => o.callId === call.linkedCallId);
       const shown = call && !(popShown && (call.state === 'ringing' || call.state === 'answering')) ? call : null;
-      const nextPhoneKey = shown ? `${shown.id}:${shown.state === 'established' ? 'active' : 'ringing'}` : '';
+      const nextPhoneKey = shown ? `${shown.id}:${shown.state === 'established' ? 'active' : shown.state === 'dialing' ? 'dialing' : 'ringing'}` : '';
+      // The dialer: whenever no call is ringing or in progress (its typed number survives re-renders).
+      const nextDialKey = `${p.mode}`;
+      if (nextDialKey !== dialKey) {
+        dialKey = nextDialKey;
+        replaceChildren(dial, dialerView(ctl, p.mode === 'desk').el);
+      }
+      const dialHidden = s.offers.length > 0 || !!s.activeCall || !!shown || (p.mode === 'softphone' && p.role === 'follower' && !!p.call);
+      const dialHadFocus = dialHidden && !dial.hidden && dial.contains(document.activeElement);
+      dial.hidden = dialHidden;
       if (nextPhoneKey !== phoneKey) {
         phoneKey = nextPhoneKey;
         phone = shown ? phoneCard(shown, ctl, state) : null;
         replaceChildren(phoneSlot, phone?.el);
         const primary = phone?.primary;
-        if (primary && (focusLost() || !isEditing())) focusTarget = () => primary.focus();
+        if (primary && (focusLost() || dialHadFocus || !isEditing())) focusTarget = () => primary.focus();
       } else if (shown) phone?.update(shown);
 
       if (s.outbox !== prev?.outbox) replaceChildren(outbox, outboxView(s.outbox, ctl));
@@ -147,10 +173,12 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
 
       if ((s.wrapUp?.callId ?? null) !== formCallId) {
         formCallId = s.wrapUp?.callId ?? null;
-        const form = s.wrapUp ? caseFormView(s.wrapUp, ctl, username) : null;
-        replaceChildren(wrap, form?.el);
-        if (form && (focusLost() || !isEditing())) focusTarget = () => form.focusFirst();
-      }
+        const built = s.wrapUp ? caseFormView(s.wrapUp, ctl, username) : null;
+        form = built;
+        replaceChildren(wrap, built?.el);
+        built?.setAgent(s.agent);
+        if (built && (focusLost() || !isEditing())) focusTarget = () => built.focusFirst();
+      } else if (s.agent !== prev?.agent) form?.setAgent(s.agent);
 
       if (s.lastSaved !== prev?.lastSaved) {
         replaceChildren(saved, s.lastSaved && savedView(s.lastSaved, ctl));
@@ -166,7 +194,7 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
       replaceChildren(idle, nothing && idleView(s));
 
       if (!focusTarget && focusLost() && prev) {
-        const fallback = el.querySelector<HTMLElement>('.pop-card .btn-answer:not([disabled]), .phone-card .btn-answer, .on-call .btn-hangup:not([disabled])');
+        const fallback = el.querySelector<HTMLElement>('.pop-card .btn-answer:not([disabled]), .phone-card .btn-answer, .phone-card .btn-hangup, .on-call .btn-hangup:not([disabled])');
         if (fallback) focusTarget = () => fallback.focus();
       }
       focusTarget?.();

@@ -2,22 +2,25 @@
  * Blocks about the caller shared by the pop card and the on-call view: the
  * numbers, the account, open cases and the IVR path.
  */
-import type { AccountSummary, CaseSummary, ScreenPop } from '../../../connector/protocol.js';
+import type { AccountSummary, Attestation, CaseSummary, ScreenPop } from '../../../connector/protocol.js';
+import type { Controller } from '../controller.js';
+import { telLink } from './dialer.js';
 import { h, formatDuration, timer } from '../dom.js';
 import { STATUSES, clockTime, ivrStepLabel, queueLabel } from '../labels.js';
 import { isWithheld } from '../caller.js';
 import { t } from '../i18n/index.js';
 
-/** Number (E.164 and as received), number dialled, queue and waiting time. */
-export function callFacts(pop: ScreenPop, opts: { liveWait: boolean }): HTMLElement {
+/** Number (E.164 and as received; a valid number is a link that calls it back), number dialled, queue and waiting time. */
+export function callFacts(pop: ScreenPop, opts: { liveWait: boolean; ctl: Controller }): HTMLElement {
   const e164 = pop.aniE164;
   const raw = pop.aniRaw;
+  const shown = h('span', { class: 'mono', 'data-field': 'ani-e164' }, e164 ?? t('facts.invalid'));
   const number = isWithheld(pop)
     ? h('span', null, t('facts.withheld'))
     : h(
         'span',
         null,
-        h('span', { class: 'mono', 'data-field': 'ani-e164' }, e164 ?? t('facts.invalid')),
+        e164 ? telLink(opts.ctl, e164, shown) : shown,
         raw && raw !== e164 ? h('span', { class: 'muted' }, t('facts.receivedAs'), h('span', { class: 'mono', 'data-field': 'ani-raw' }, raw)) : null,
       );
   const waited = opts.liveWait
@@ -89,5 +92,18 @@ export function ivrPathBlock(pop: ScreenPop, headingLevel: 'h3' | 'h4' = 'h3'): 
     h(headingLevel, { class: 'block-title' }, t('ivr.path')),
     steps.length ? h('ol', { class: 'ivr-path' }, steps) : h('p', { class: 'muted empty' }, t('ivr.none')),
     h('p', { class: 'ivr-queue' }, t('ivr.queue'), h('strong', null, queueLabel(pop.queue))),
+  );
+}
+
+/** The STIR/SHAKEN attestation the PBX reported for the caller's number (RFC 8588 `attest`), if any. */
+export function attestationBadge(attestation: Attestation | undefined): HTMLElement | null {
+  if (!attestation) return null;
+  return h(
+    'span',
+    { class: `badge badge-attest badge-attest-${attestation}`, 'data-attestation': attestation, title: `${t('attest.label')}: ${t(`attest.hint${attestation}`)}` },
+    h('span', { class: 'attest-mark', 'aria-hidden': 'true' }, attestation === 'A' ? '✓' : attestation === 'B' ? '~' : '!'),
+    ' ',
+    t(`attest.${attestation}`),
+    h('span', { class: 'visually-hidden' }, ` (${attestation}). ${t(`attest.hint${attestation}`)}`),
   );
 }

@@ -2,21 +2,24 @@
  * After-call work: the case form, prefilled from the pop, saved to the draft on
  * every input and restored from it after a reload.
  */
-import type { CasePriority, CaseStatus, CaseType, WrapUp } from '../../../connector/protocol.js';
+import type { AgentSnapshot, CasePriority, CaseStatus, CaseType, WrapUp } from '../../../connector/protocol.js';
 import type { Disposition } from '../../../connector/store/types.js';
 import { ApiError, NetworkError, type CreateCaseRequest } from '../api.js';
 import { callerName, defaultPriority, defaultSubject } from '../caller.js';
 import type { Controller } from '../controller.js';
-import { formatDuration, h } from '../dom.js';
+import { formatDuration, h, replaceChildren, timer } from '../dom.js';
 import { contactIdOf, draftFor, saveDraft, type CaseDraft } from '../drafts.js';
 import { CASE_TYPES, DISPOSITIONS, END_REASONS, PRIORITIES, STATUSES, clockTime, queueLabel } from '../labels.js';
 import { contactFieldset } from './case-contact.js';
+import { telLink } from './dialer.js';
 import { FieldErrors, field, select } from './fields.js';
 import { t } from '../i18n/index.js';
 
 export interface CaseFormView {
   el: HTMLElement;
   focusFirst(): void;
+  /** Shows the wrap-up limit's countdown while the agent is in after-call work with one, and when it ran out. */
+  setAgent(agent: AgentSnapshot | null): void;
 }
 
 export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string): CaseFormView {
@@ -42,12 +45,33 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
   const finish = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => void ctl.finishWrapUp(pop.callId) }, t('form.close'));
 
   const talked = Date.parse(wrapUp.endedAt) - Date.parse(wrapUp.connectedAt);
+  const countdown = h('p', { class: 'wrap-countdown', 'data-field': 'wrap-countdown', role: 'status' });
+  countdown.hidden = true;
+  let shownEnd: string | null = null;
+  const setAgent = (agent: AgentSnapshot | null): void => {
+    const end = agent?.state === 'after-call-work' ? (agent.wrapUpEndsAt ?? null) : null;
+    if (end) {
+      if (end === shownEnd) return;
+      shownEnd = end;
+      countdown.hidden = false;
+      countdown.dataset['state'] = 'running';
+      replaceChildren(countdown, t('wrap.endsIn'), ' ', timer({ until: end, label: t('wrap.endsIn') }));
+    } else if (shownEnd && agent && agent.state !== 'after-call-work') {
+      // The limit ran out (or the agent moved on elsewhere): the form stays, nothing typed is lost.
+      shownEnd = null;
+      countdown.dataset['state'] = 'over';
+      replaceChildren(countdown, t('wrap.over'));
+    }
+  };
   const form = h(
     'form',
     { class: 'card case-form', novalidate: true, 'aria-labelledby': 'case-form-title', 'data-call-id': pop.callId },
     h('p', { class: 'eyebrow' }, t('form.eyebrow')),
+    countdown,
     h('h2', { id: 'case-form-title' }, t('form.title', { who: callerName(pop, contactIdOf(draft.contact)) })),
     h('p', { class: 'muted call-summary' }, t('form.summary', { time: clockTime(wrapUp.endedAt), reason: END_REASONS[wrapUp.endReason], talked: formatDuration(talked), queue: queueLabel(pop.queue) })),
+    // The caller's number, to call them back from the form (softphone or click-to-dial).
+    pop.aniE164 ? h('p', { class: 'call-back' }, telLink(ctl, pop.aniE164, h('span', { class: 'mono', 'data-field': 'call-back' }, pop.aniE164))) : null,
     formError,
     h(
       'div',
@@ -115,7 +139,7 @@ export function caseFormView(wrapUp: WrapUp, ctl: Controller, username: string):
   }
   formError.tabIndex = -1;
 
-  return { el: form, focusFirst: () => subject.focus() };
+  return { el: form, focusFirst: () => subject.focus(), setAgent };
 }
 
 function validate(d: CaseDraft): Record<string, string[]> {

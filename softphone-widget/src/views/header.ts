@@ -34,6 +34,7 @@ export function headerView(ctl: Controller): HeaderView {
   const conn = h('span', { class: 'connection', role: 'status', 'data-status': 'offline' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'connection-text' }));
   const logout = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ctl.logout() }, t('header.signOut'));
   const phone = phoneChip();
+  const devices = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-action': 'devices', 'aria-expanded': 'false', 'aria-controls': 'devices-panel', hidden: true, onclick: () => ctl.toggleDevices() }, t('devices.button'));
   const language = h('select', { id: 'ui-lang', class: 'lang-select', 'aria-label': t('lang.label') });
   for (const [code, label] of Object.entries(LANGS)) language.appendChild(h('option', { value: code }, label));
   language.value = lang();
@@ -57,7 +58,7 @@ export function headerView(ctl: Controller): HeaderView {
     { class: 'topbar', 'data-agent-state': '' },
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'),
     h('div', { class: 'agent' }, name, h('span', { class: 'state' }, h('span', { class: 'state-dot', 'aria-hidden': 'true' }), select), since),
-    h('div', { class: 'topbar-end' }, phone.el, conn, language, logout),
+    h('div', { class: 'topbar-end' }, phone.el, devices, conn, language, logout),
   );
 
   let shownSince = '';
@@ -76,6 +77,8 @@ export function headerView(ctl: Controller): HeaderView {
         since.replaceChildren(t('header.for'), timer({ since: agent.stateSince, label: t('header.timeInState') }));
       }
       phone.update(s.phone);
+      devices.hidden = s.phone.mode !== 'softphone';
+      devices.setAttribute('aria-expanded', String(s.devicesOpen));
       conn.dataset['status'] = s.connection;
       conn.lastElementChild!.textContent = CONNECTION_TEXT[s.connection]();
     },

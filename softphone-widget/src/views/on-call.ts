@@ -5,7 +5,7 @@ import type { Controller } from '../controller.js';
 import { h, timer } from '../dom.js';
 import { pickedContactId } from '../drafts.js';
 import { queueLabel } from '../labels.js';
-import { accountBlock, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
+import { accountBlock, attestationBadge, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
 import { t } from '../i18n/index.js';
 
 export interface OnCallView {
@@ -40,8 +40,9 @@ export function onCallView(call: ActiveCall, ctl: Controller, username: string):
         'div',
         { class: 'pop-main' },
         h('h2', { id: 'on-call-title', class: 'caller-name' }, callerName(pop, chosen)),
+        attestationBadge(pop.attestation),
         accountBlock(accountOf(pop, chosen)),
-        callFacts(pop, { liveWait: false }),
+        callFacts(pop, { liveWait: false, ctl }),
       ),
       h('div', { class: 'pop-side' }, openCasesBlock(openCasesOf(pop)), ivrPathBlock(pop)),
     ),

@@ -10,6 +10,7 @@ import { t } from '../i18n/index.js';
 import { callerOf } from '../phone-link.js';
 import { DTMF_KEYS, type DtmfKey, type PhoneCall } from '../phone/phone-state.js';
 import type { AppState } from '../state.js';
+import { transferForm } from './transfer-form.js';
 
 export interface PhoneCardView {
   el: HTMLElement;
@@ -19,7 +20,29 @@ export interface PhoneCardView {
 }
 
 export function phoneCard(call: PhoneCall, ctl: Controller, state: () => AppState): PhoneCardView {
+  if (call.state === 'dialing') return dialingCard(call, ctl);
   return call.state === 'ringing' || call.state === 'answering' ? ringingCard(call, ctl, state) : activeCard(call, ctl, state);
+}
+
+/** An outbound call waiting for the far end: who, how long, Cancel. */
+function dialingCard(call: PhoneCall, ctl: Controller): PhoneCardView {
+  const cancel = h('button', { type: 'button', class: 'btn btn-hangup', onclick: () => void ctl.phone.hangup() }, t('call.cancel'));
+  const el = h(
+    'article',
+    { class: 'card phone-card outgoing', 'data-phone-state': call.state, 'data-direction': 'out', 'aria-labelledby': 'phone-card-title' },
+    h(
+      'div',
+      { class: 'pop-bar' },
+      h('div', { class: 'pop-actions' }, cancel),
+      h('div', { class: 'pop-ring' }, h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }), h('span', null, t('call.calling')), timer({ since: call.ringingSince, label: t('call.calling') })),
+    ),
+    h(
+      'div',
+      { class: 'pop-body' },
+      h('div', { class: 'pop-main' }, h('p', { class: 'eyebrow' }, t('call.outgoing')), h('h2', { id: 'phone-card-title', class: 'caller-name mono' }, call.remoteNumber)),
+    ),
+  );
+  return { el, primary: cancel, update: (c) => (el.dataset['phoneState'] = c.state) };
 }
 
 function ringingCard(call: PhoneCall, ctl: Controller, state: () => AppState): PhoneCardView {
@@ -79,20 +102,28 @@ function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): Ph
     if (!keypad.hidden) keys[0]?.focus();
   });
   const status = h('span', { 'data-field': 'phone-call-status' });
+  const transfer = transferForm(ctl);
+  const microphone = h('p', { class: 'muted phone-mic', 'data-field': 'microphone' });
   const el = h(
     'article',
-    { class: 'card phone-card on-call', 'data-phone-state': call.state, 'aria-labelledby': 'phone-card-title' },
+    { class: 'card phone-card on-call', 'data-phone-state': call.state, 'data-direction': call.direction, 'aria-labelledby': 'phone-card-title' },
     h(
       'div',
       { class: 'pop-bar call-bar' },
-      h('div', { class: 'pop-actions' }, hangup, hold, mute, keypadToggle),
+      h('div', { class: 'pop-actions' }, hangup, hold, mute, keypadToggle, transfer.toggle),
       h('div', { class: 'pop-ring' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), status, call.answeredAt ? timer({ since: call.answeredAt, className: 'call-timer', label: t('call.duration') }) : null),
     ),
-    h('div', { class: 'pop-body' }, h('div', { class: 'pop-main' }, h('h2', { id: 'phone-card-title', class: 'caller-name' }, callerOf(call)), h('p', { class: 'mono muted', 'data-field': 'sip-from' }, call.remoteNumber)), keypad),
+    h(
+      'div',
+      { class: 'pop-body' },
+      h('div', { class: 'pop-main' }, h('h2', { id: 'phone-card-title', class: 'caller-name' }, callerOf(call)), h('p', { class: 'mono muted', 'data-field': 'sip-from' }, call.remoteNumber), microphone, transfer.form),
+      keypad,
+    ),
   );
   // Keys typed while focus is in the card go to the caller, as on a desk phone.
   el.addEventListener('keydown', (e) => {
     if (keypad.hidden || e.ctrlKey || e.metaKey || e.altKey || !(DTMF_KEYS as readonly string[]).includes(e.key)) return;
+    if (e.target instanceof HTMLInputElement) return; // typing a transfer target, not keys for the caller
     if (e.target instanceof HTMLButtonElement && e.target.classList.contains('key') && (e.key === ' ' || e.key === 'Enter')) return;
     e.preventDefault();
     void ctl.phone.dtmf(e.key as DtmfKey);
@@ -108,6 +139,8 @@ function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): Ph
     mute.setAttribute('aria-pressed', String(c.muted));
     status.textContent = c.held ? t('call.onHold') : t('call.onCall');
     sent.textContent = c.dtmfSent ? t('call.sent', { keys: c.dtmfSent }) : '';
+    microphone.textContent = c.microphone ? t('call.microphone', { label: c.microphone }) : '';
+    transfer.update(c);
   };
   update(call);
   return { el, primary: hangup, update };

@@ -8,16 +8,19 @@ import type { Controller } from '../controller.js';
 import { h, replaceChildren, timer } from '../dom.js';
 import { chooseContact, pickedContactId } from '../drafts.js';
 import { queueLabel } from '../labels.js';
-import { accountBlock, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
+import { accountBlock, attestationBadge, callFacts, ivrPathBlock, openCasesBlock } from './caller-details.js';
 import { t } from '../i18n/index.js';
 
 export interface PopCard {
   el: HTMLElement;
-  answer: HTMLButtonElement;
+  /** Null for a call the agent placed (click-to-dial): it is answered on the desk phone. */
+  answer: HTMLButtonElement | null;
+  /** The agent placed this call (click-to-dial): no Answer or Decline. */
+  outbound: boolean;
   setBusy(busy: boolean): void;
 }
 
-export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopCard {
+export function popCard(pop: ScreenPop, ctl: Controller, username: string, outbound = false): PopCard {
   const id = `pop-${pop.callId.replace(/[^\w-]/g, '')}`;
   const answer = h('button', { type: 'button', class: 'btn btn-answer', 'aria-describedby': `${id}-title`, onclick: () => void ctl.accept(pop) }, t('call.answer'));
   const decline = h('button', { type: 'button', class: 'btn btn-decline', onclick: () => void ctl.decline(pop) }, t('call.decline'));
@@ -34,19 +37,25 @@ export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopC
 
   const el = h(
     'article',
-    { class: 'card pop-card', id, 'data-call-id': pop.callId, 'aria-labelledby': `${id}-title` },
-    h(
-      'div',
-      { class: 'pop-bar' },
-      h('div', { class: 'pop-actions' }, answer, decline),
-      h(
-        'div',
-        { class: 'pop-ring' },
-        h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }),
-        h('span', null, t('pop.incoming'), queueLabel(pop.queue)),
-        h('span', { class: 'ring-countdown' }, t('pop.ringsFor'), timer({ until: pop.offerExpiresAt, label: t('pop.expiresIn') })),
-      ),
-    ),
+    { class: 'card pop-card', id, 'data-call-id': pop.callId, 'data-direction': outbound ? 'out' : 'in', 'aria-labelledby': `${id}-title` },
+    outbound
+      ? h(
+          'div',
+          { class: 'pop-bar' },
+          h('div', { class: 'pop-ring' }, h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }), h('span', null, t('pop.outgoing')), timer({ since: pop.offeredAt, label: t('call.calling') })),
+        )
+      : h(
+          'div',
+          { class: 'pop-bar' },
+          h('div', { class: 'pop-actions' }, answer, decline),
+          h(
+            'div',
+            { class: 'pop-ring' },
+            h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }),
+            h('span', null, t('pop.incoming'), queueLabel(pop.queue)),
+            h('span', { class: 'ring-countdown' }, t('pop.ringsFor'), timer({ until: pop.offerExpiresAt, label: t('pop.expiresIn') })),
+          ),
+        ),
     h(
       'div',
       { class: 'pop-body' },
@@ -54,9 +63,10 @@ export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopC
         'div',
         { class: 'pop-main' },
         title,
+        attestationBadge(pop.attestation),
         account,
         matches.length > 1 ? pickList(pop, matches, username, id, showIdentity) : null,
-        callFacts(pop, { liveWait: true }),
+        callFacts(pop, { liveWait: true, ctl }),
       ),
       h('div', { class: 'pop-side' }, openCasesBlock(openCasesOf(pop)), ivrPathBlock(pop)),
     ),
@@ -64,7 +74,8 @@ export function popCard(pop: ScreenPop, ctl: Controller, username: string): PopC
 
   return {
     el,
-    answer,
+    answer: outbound ? null : answer,
+    outbound,
     setBusy(busy: boolean): void {
       answer.disabled = busy;
       decline.disabled = busy;
