@@ -108,6 +108,9 @@ describe('the first call, end to end', () => {
     expect(c.talkSeconds).toBeGreaterThanOrEqual(0);
     expect(Number.isNaN(Date.parse(c.createdAt))).toBe(false);
     expect((await backToAvailable).state).toBe('available');
+    // The end of after-call work is recorded on the call: handle time = talk + wrap-up.
+    const record = srv.sb.callCenter.getCall(callId);
+    expect(Date.parse(record?.wrapUpEndedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(record?.endedAt ?? ''));
 
     // A retried save returns the same case, not a second one.
     const retried = await api(srv.url, 'POST', '/api/cases', {

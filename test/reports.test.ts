@@ -77,6 +77,8 @@ describe('reports', () => {
     const byOutcome = await api(srv.url, 'GET', `/api/reports/calls?by=outcome&from=${since}`, { token: admin });
     const rows = Object.fromEntries(byOutcome.body.rows.map((r: { key: string }) => [r.key, r]));
     expect(rows['answered']).toMatchObject({ calls: 1, answered: 1, abandoned: 0, avgSpeedOfAnswerSeconds: expect.any(Number), avgTalkSeconds: expect.any(Number) });
+    // Handle time is talk plus after-call work, which ended when the case was saved.
+    expect(rows['answered'].avgHandleSeconds).toBeGreaterThanOrEqual(rows['answered'].avgTalkSeconds);
     expect(rows['abandoned-ivr']).toMatchObject({ calls: 1, answered: 0, abandoned: 1 });
     const byQueue = await api(srv.url, 'GET', `/api/reports/calls?by=queue&from=${since}&interval=day`, { token: admin });
     const day = new Date().toISOString().slice(0, 10);
@@ -90,7 +92,7 @@ describe('reports', () => {
     expect(r.headers.get('content-type')).toMatch(/text\/csv/);
     expect(r.headers.get('content-disposition')).toMatch(/attachment; filename="?calls-by-outcome-/);
     const lines = (r.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('bucket,key,calls,answered,containedInIvr,abandoned,avgSpeedOfAnswerSeconds,avgTalkSeconds');
+    expect(lines[0]).toBe('bucket,key,calls,answered,containedInIvr,abandoned,avgSpeedOfAnswerSeconds,avgTalkSeconds,avgHandleSeconds');
     expect(lines).toHaveLength(3);
     expect(toCsv([{ a: '=SUM(A1)', b: 'x,"y"' }], ['a', 'b'])).toBe('a,b\r\n\'=SUM(A1),"x,""y"""\r\n');
   });

@@ -50,6 +50,7 @@ async function tiles(p: ReportParams): Promise<HTMLElement> {
     tile('Answered', `${sum('answered')} (${pct(sum('answered'), total)})`, 'answered'),
     tile('Avg speed of answer', secs(weighted(calls.rows.map((r) => ({ w: r.answered, v: r.avgSpeedOfAnswerSeconds })))), 'asa'),
     tile('Avg talk time', secs(weighted(calls.rows.map((r) => ({ w: r.answered, v: r.avgTalkSeconds })))), 'talk'),
+    tile('Avg handle time', secs(weighted(calls.rows.map((r) => ({ w: r.answered, v: r.avgHandleSeconds })))), 'handle', 'Talk plus after-call work'),
     tile('IVR containment', pct(sum('containedInIvr'), total), 'containment'),
     tile('Abandoned', String(sum('abandoned')), 'abandoned'),
     tile('Cases', String(cases.rows.reduce((n, r) => n + r.cases, 0)), 'cases'),
@@ -59,7 +60,7 @@ async function tiles(p: ReportParams): Promise<HTMLElement> {
 }
 
 function table(rows: Row[], which: ReportParams['which'], by: string): HTMLElement {
-  const head = which === 'calls' ? [by, 'Calls', 'Answered', 'Contained in IVR', 'Containment', 'Abandoned', 'Avg speed of answer', 'Avg talk time'] : [by, 'Cases', 'Avg response time', 'Awaiting response'];
+  const head = which === 'calls' ? [by, 'Calls', 'Answered', 'Contained in IVR', 'Containment', 'Abandoned', 'Avg speed of answer', 'Avg talk time', 'Avg handle time'] : [by, 'Cases', 'Avg response time', 'Awaiting response'];
   return h(
     'table',
     { class: 'console-table numeric', id: 'report-table' },
@@ -75,7 +76,7 @@ function table(rows: Row[], which: ReportParams['which'], by: string): HTMLEleme
               null,
               h('td', null, h('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), r.key),
               isCall(r)
-                ? [r.calls, r.answered, r.containedInIvr, pct(r.containedInIvr, r.calls), r.abandoned, secs(r.avgSpeedOfAnswerSeconds), secs(r.avgTalkSeconds)].map((v) => h('td', null, String(v)))
+                ? [r.calls, r.answered, r.containedInIvr, pct(r.containedInIvr, r.calls), r.abandoned, secs(r.avgSpeedOfAnswerSeconds), secs(r.avgTalkSeconds), secs(r.avgHandleSeconds)].map((v) => h('td', null, String(v)))
                 : [h('td', null, String(r.cases)), h('td', { title: 'Case created to first agent action' }, secs(r.avgResponseSeconds)), h('td', null, String(r.awaitingResponse))],
             ),
           ),

@@ -257,6 +257,7 @@ export class CallCenter {
     if (agent.state === 'on-call') throw new AppError('AGENT_BUSY', 'You are on a call; hang up first.');
     const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
     if (offered?.offer?.answered) throw new AppError('AGENT_BUSY', 'A call is being connected to you.');
+    if (agent.state === 'after-call-work') this.endWrapUpOf(agent.callId);
     if (agent.state === 'after-call-work') agent.callId = null;
     this.clearWrapUp(username);
     // The state first: a withdrawn offer must not come straight back to an agent going away.
@@ -318,11 +319,20 @@ export class CallCenter {
     const agent = this.agent(username);
     if (agent.state !== 'after-call-work' || (callId !== null && agent.callId !== callId)) return false;
     this.clearWrapUp(username);
+    this.endWrapUpOf(agent.callId);
     agent.callId = null;
     this.o.presence.set(agent, 'available');
     this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
     this.o.dispatcher.dispatch();
     return true;
+  }
+
+  /** Records when after-call work for a call ended, for the handle time in reports. */
+  private endWrapUpOf(callId: string | null): void {
+    const record = callId ? this.o.calls.get(callId) : null;
+    if (!record || record.wrapUpEndedAt) return;
+    record.wrapUpEndedAt = new Date().toISOString();
+    this.o.calls.save(record);
   }
 
   /**

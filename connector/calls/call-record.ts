@@ -49,6 +49,8 @@ export interface CallRecord {
   connectedAt: string | null;
   endedAt: string | null;
   endReason: CallEndReason | null;
+  /** When the agent's after-call work for this call ended (a case saved, done, or its timer): handle time = talk + wrap-up. */
+  wrapUpEndedAt?: string | null;
   outcome: CallOutcome | null;
 }
 

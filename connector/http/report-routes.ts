@@ -54,7 +54,7 @@ export function reportRoutes(deps: { db: Database; sessions: SessionStore; agent
     const rng = range(q);
     const rows = store.calls(q.by, rng);
     send(res, `calls-by-${q.by}`, q, rng, rows as unknown as Array<Record<string, unknown>>, [
-      'bucket', 'key', 'calls', 'answered', 'containedInIvr', 'abandoned', 'avgSpeedOfAnswerSeconds', 'avgTalkSeconds',
+      'bucket', 'key', 'calls', 'answered', 'containedInIvr', 'abandoned', 'avgSpeedOfAnswerSeconds', 'avgTalkSeconds', 'avgHandleSeconds',
     ]);
   });
 

@@ -39,6 +39,8 @@ export interface CallRow {
   abandoned: number;
   avgSpeedOfAnswerSeconds: number | null;
   avgTalkSeconds: number | null;
+  /** Talk plus after-call work (until the case was saved or the agent was done), for answered calls. */
+  avgHandleSeconds: number | null;
 }
 
 const BUCKET: Record<Interval, (col: string) => string> = {
@@ -83,13 +85,14 @@ export class ReportStore {
 
   calls(by: CallDimension, range: Range): CallRow[] {
     const rows = this.db
-      .prepare<[string, string], { bucket: string | null; key: string; calls: number; answered: number; contained: number; abandoned: number; asa: number | null; talk: number | null }>(
+      .prepare<[string, string], { bucket: string | null; key: string; calls: number; answered: number; contained: number; abandoned: number; asa: number | null; talk: number | null; handle: number | null }>(
         `SELECT ${BUCKET[range.interval]('arrived_at')} AS bucket, ${CALL_KEY[by]} AS key, COUNT(*) AS calls,
                 SUM(outcome = 'answered') AS answered,
                 SUM(outcome IN ('completed-in-ivr', 'callback', 'voicemail', 'transferred')) AS contained,
                 SUM(outcome LIKE 'abandoned-%') AS abandoned,
                 AVG(CASE WHEN outcome = 'answered' THEN (julianday(json_extract(record, '$.connectedAt')) - julianday(arrived_at)) * 86400 END) AS asa,
-                AVG(CASE WHEN outcome = 'answered' THEN (julianday(json_extract(record, '$.endedAt')) - julianday(json_extract(record, '$.connectedAt'))) * 86400 END) AS talk
+                AVG(CASE WHEN outcome = 'answered' THEN (julianday(json_extract(record, '$.endedAt')) - julianday(json_extract(record, '$.connectedAt'))) * 86400 END) AS talk,
+                AVG(CASE WHEN outcome = 'answered' THEN (julianday(COALESCE(json_extract(record, '$.wrapUpEndedAt'), json_extract(record, '$.endedAt'))) - julianday(json_extract(record, '$.connectedAt'))) * 86400 END) AS handle
            FROM calls
           WHERE arrived_at >= ? AND arrived_at < ?
           GROUP BY bucket, key
@@ -105,6 +108,7 @@ export class ReportStore {
       abandoned: r.abandoned ?? 0,
       avgSpeedOfAnswerSeconds: round(r.asa),
       avgTalkSeconds: round(r.talk),
+      avgHandleSeconds: round(r.handle),
     }));
   }
 }

@@ -137,7 +137,7 @@ describe('admin console and reports in a browser', () => {
     );
     const [download] = await Promise.all([p.waitForEvent('download'), p.locator('a[data-csv="day"]').click()]);
     const csv = await readFile((await download.path()) as string, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('bucket,key,calls,answered,containedInIvr,abandoned,avgSpeedOfAnswerSeconds,avgTalkSeconds');
+    expect(csv.split('\r\n')[0]).toBe('bucket,key,calls,answered,containedInIvr,abandoned,avgSpeedOfAnswerSeconds,avgTalkSeconds,avgHandleSeconds');
     await p.screenshot({ path: join(SHOTS, 'reports.png'), fullPage: true, animations: 'disabled' });
 
     // Cases by customer, per hour over the same three weeks.
