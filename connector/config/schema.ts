@@ -18,6 +18,18 @@ const duration = (min: number, max: number) =>
 
 const url = z.url({ error: 'expected a URL' });
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' });
+
+/** A secret given exactly once: as the value `name`, an environment variable `nameEnv`, or a file `nameFile`. */
+function exactlyOneSecret(name: string) {
+  const keys = [name, `${name}Env`, `${name}File`];
+  return (a: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    if (keys.filter((k) => a[k] !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `expected exactly one of ${keys.join(', ')}` });
+    }
+  };
+}
+
 const simulatorAdapter = z.strictObject({
   id,
   kind: z.literal('simulator'),
@@ -39,7 +51,7 @@ const asteriskAdapter = z
     /** An ari.conf user; its password from exactly one of password, passwordEnv, passwordFile. */
     username: z.string().min(1, { error: 'expected a user name' }),
     password: z.string().min(1, { error: 'expected a password' }).optional(),
-    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    passwordEnv: envName.optional(),
     passwordFile: z.string().min(1).optional(),
     /** basic: an Authorization header; api_key: ?api_key=user:password on every request. */
     auth: z.enum(['basic', 'api_key']).default('basic'),
@@ -74,10 +86,7 @@ const asteriskAdapter = z
     /** Blind transfer: the dialplan context the caller continues in, the number as the extension. */
     transferContext: z.string().min(1).optional(),
   })
-  .superRefine((a, ctx) => {
-    const given = [a.password, a.passwordEnv, a.passwordFile].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected exactly one of password, passwordEnv, passwordFile' });
-  });
+  .superRefine(exactlyOneSecret('password'));
 
 /** Any PBX that can send an HTTP request on call events (observe mode); see docs/adapters/generic-http.md. */
 const httpCtiAdapter = z
@@ -88,13 +97,10 @@ const httpCtiAdapter = z
     /** bearer: `Authorization: Bearer <secret>`; hmac: the body signed with the secret. */
     auth: z.enum(['bearer', 'hmac'], { error: 'expected bearer or hmac' }).default('bearer'),
     secret: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
-    secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    secretEnv: envName.optional(),
     secretFile: z.string().min(1).optional(),
   })
-  .superRefine((a, ctx) => {
-    const given = [a.secret, a.secretEnv, a.secretFile].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'expected exactly one of secret, secretEnv, secretFile' });
-  });
+  .superRefine(exactlyOneSecret('secret'));
 
 /** One FreeSWITCH server over the Event Socket (inbound mode); see docs/adapters/freeswitch.md. */
 const freeswitchAdapter = z
@@ -107,7 +113,7 @@ const freeswitchAdapter = z
     port: z.number().int({ error: 'expected a port from 1 to 65535' }).min(1, { error: 'expected a port from 1 to 65535' }).max(65_535, { error: 'expected a port from 1 to 65535' }).default(8021),
     /** event_socket.conf.xml password, from exactly one of password, passwordEnv, passwordFile. */
     password: z.string().min(1, { error: 'expected a password' }).regex(/^[^\r\n]+$/, { error: 'expected a password on one line' }).optional(),
-    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    passwordEnv: envName.optional(),
     passwordFile: z.string().min(1).optional(),
     /** The dialplan marks calls for Switchboard with the channel variable switchboard_app=<application>, then parks them. */
     application: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected letters, digits, _ . or -' }).default('switchboard'),
@@ -136,10 +142,7 @@ const freeswitchAdapter = z
     /** Blind transfer: the dialplan context (XML dialplan) the caller continues in, the number as the extension. */
     transferContext: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a context name' }).optional(),
   })
-  .superRefine((a, ctx) => {
-    const given = [a.password, a.passwordEnv, a.passwordFile].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected exactly one of password, passwordEnv, passwordFile' });
-  });
+  .superRefine(exactlyOneSecret('password'));
 
 /** One Twilio account's numbers, over webhooks and TwiML; see docs/adapters/twilio.md. */
 const twilioAdapter = z
@@ -150,7 +153,7 @@ const twilioAdapter = z
     accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, { error: 'expected an Account SID: AC and 32 hex digits' }),
     /** The auth token (signs webhooks, authenticates REST requests), from exactly one of token, tokenEnv, tokenFile. */
     token: z.string().min(1, { error: 'expected a token' }).optional(),
-    tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    tokenEnv: envName.optional(),
     tokenFile: z.string().min(1).optional(),
     /** The URL Twilio reaches this Switchboard at (the reverse proxy's public https URL): webhooks are signed over it. */
     publicUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL Twilio reaches Switchboard at' }),
@@ -189,10 +192,7 @@ const twilioAdapter = z
       })
       .prefault({}),
   })
-  .superRefine((a, ctx) => {
-    const given = [a.token, a.tokenEnv, a.tokenFile].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['token'], message: 'expected exactly one of token, tokenEnv, tokenFile' });
-  });
+  .superRefine(exactlyOneSecret('token'));
 
 export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, asteriskAdapter, httpCtiAdapter, freeswitchAdapter, twilioAdapter], {
   error: (issue) =>
