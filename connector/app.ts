@@ -230,10 +230,9 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   app.use(promptRoutes(prompts));
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
   app.get('/', (_req, res) => res.redirect('/agent/'));
-  app.get(['/agent', '/phone'], (req, res) => res.redirect(`${req.path}/`));
+  // `/agent` -> `/agent/`: the pages use relative asset URLs. Routes are not strict: '/agent/' matches '/agent' too, and must not be redirected (nor lose its query).
+  app.get(['/agent', '/phone', '/admin', '/reports'], (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(`${req.path}/${req.url.slice(req.path.length)}`)));
   app.use('/phone/', express.static(join(widgetDir, 'phone')));
-  // Routes are not strict: '/admin/' matches too, and must not be redirected (nor lose its query).
-  app.get(['/admin', '/reports'], (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(`${req.path}/${req.url.slice(req.path.length)}`)));
   app.use('/admin/', express.static(join(widgetDir, 'admin')));
   app.use('/reports/', express.static(join(widgetDir, 'reports')));
   app.use('/agent/', express.static(widgetDir, { index: 'index.html' }));

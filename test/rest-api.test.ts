@@ -221,3 +221,15 @@ describe('auth, health and metrics', () => {
     expect(r.body.error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('pages', () => {
+  it('serves /agent/ and /phone/ directly and redirects the bare paths, keeping the query (regression: /agent/ redirected to /agent//)', async () => {
+    for (const page of ['agent', 'phone']) {
+      const direct = await fetch(`${srv.url}/${page}/`, { redirect: 'manual' });
+      expect(direct.status).not.toBe(302);
+      const bare = await fetch(`${srv.url}/${page}?lang=ja`, { redirect: 'manual' });
+      expect(bare.status).toBe(302);
+      expect(bare.headers.get('location')).toBe(`/${page}/?lang=ja`);
+    }
+  });
+});
