@@ -45,6 +45,7 @@ import { caseRoutes } from './http/case-routes.js';
 import { dialRoutes } from './http/dial-routes.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { flowRoutes } from './http/flow-routes.js';
+import { queueRoutes } from './http/queue-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { corsAndFraming, embedRoutes } from './http/origins.js';
 import { openApiDocument } from './http/openapi.js';
@@ -212,6 +213,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   app.use(embedRoutes(config.server.allowedOrigins));
   app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));
   app.use(reportRoutes({ db, sessions, agents: agentStore }));
+  app.use(queueRoutes({ db, config, dispatcher, presence, sessions, agents: agentStore }));
   const queueIds = new Set(config.queues.map((q) => q.id));
   const agentAdmin = new AgentAdmin({
     db, store: agentStore, audit, presence, sessions, queues: queueIds,

@@ -34,6 +34,7 @@ const ENDPOINTS: Array<[string, string, Auth, Kind, string[]?]> = [
   ['PUT', '/api/flows/{name}', 'admin', 'yaml', ['main']],
   ['GET', '/api/reports/cases', 'admin', 'query'],
   ['GET', '/api/reports/calls', 'admin', 'query'],
+  ['GET', '/api/queues', 'admin', 'query'],
   ['POST', '/api/simulator/calls', 'none', 'json'],
   ['POST', '/api/simulator/calls/{callId}/digits', 'none', 'json'],
   ['POST', '/api/simulator/calls/{callId}/hangup', 'none', 'json'],

@@ -42,6 +42,11 @@ export class Dispatcher {
     return this.caseTypes.get(queue ?? '') ?? 'technical_support';
   }
 
+  /** The calls waiting for an agent, in the order they will be offered (for supervisors). */
+  waitingCalls(): ReadonlyArray<Pick<LiveCall, 'record'>> {
+    return this.waiting;
+  }
+
   get waitingCount(): number {
     return this.waiting.length;
   }

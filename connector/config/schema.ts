@@ -293,6 +293,8 @@ export const configSchema = z
         ringTimeoutMs: duration(1_000, 120_000).default(20_000),
         /** How often a waiting caller hears the hold announcement again. */
         holdAnnouncementIntervalMs: duration(5_000, 600_000).default(30_000),
+        /** Service level: the share of answered calls an agent took within this many seconds of arrival. */
+        serviceLevelSeconds: z.number().int().min(1).max(3_600).default(20),
         /** After-call work ends by itself after this many seconds (the agent becomes available); 0: when the agent is done. */
         wrapUpSeconds: z
           .number({ error: 'expected a number of seconds' })
