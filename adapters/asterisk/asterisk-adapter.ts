@@ -14,6 +14,7 @@
 import type { AdapterHealth, PbxAdapter, PbxEventListener, PlaybackResult, Prompt, StateListener } from '../adapter.js';
 import { AdapterError } from '../errors.js';
 import type { PbxEvent } from '../events.js';
+import { AdapterStatus } from '../adapter-status.js';
 import { Listeners } from '../listeners.js';
 import { AriEventSocket } from './ari/event-socket.js';
 import { AriRestClient } from './ari/rest-client.js';
@@ -37,8 +38,7 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
   readonly log: AdapterLog;
   private readonly socket: AriEventSocket;
   private readonly events = new Listeners<PbxEvent>((err) => this.log.error({ err }, 'a PBX event listener threw'));
-  private readonly states = new Listeners<AdapterHealth>((err) => this.log.error({ err }, 'a state listener threw'));
-  private healthState: AdapterHealth;
+  private readonly status: AdapterStatus;
   private firstAttempt: (() => void) | null = null;
   private running = false;
   /** Bumped by every (re)connection, so a stale resync does not report `connected`. */
@@ -49,7 +49,7 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
     this.log = opts.log ?? SILENT_LOG;
     this.state = new AdapterState(opts.id, new Set(opts.observeEndpoints));
     this.rest = new AriRestClient({ adapterId: opts.id, baseUrl: opts.url, credentials: opts.credentials, timeoutMs: opts.requestTimeoutMs });
-    this.healthState = { id: opts.id, kind: this.kind, state: 'disconnected', since: new Date().toISOString(), lastError: null };
+    this.status = new AdapterStatus(opts.id, this.kind, (err) => this.log.error({ err }, 'a state listener threw'));
     this.socket = new AriEventSocket({
       url: this.rest.eventsUrl(opts.application),
       headers: this.rest.authHeaders(),
@@ -67,11 +67,11 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
       onDown: (reason, retryInMs) => {
         this.generation++;
         this.log.warn({ adapter: this.id, reason, retryInMs }, 'ARI events socket down; reconnecting');
-        this.setState('disconnected', reason);
+        this.status.set('disconnected', reason);
         this.releaseFirstAttempt();
       },
       onAttempt: () => {
-        if (this.running && this.healthState.state === 'disconnected') this.setState('connecting', this.healthState.lastError);
+        if (this.running && this.status.state === 'disconnected') this.status.set('connecting', this.status.lastError);
       },
       onBadFrame: (text, err) => this.log.warn({ err, frame: text.slice(0, 200) }, 'ARI sent a frame that is not JSON'),
     });
@@ -83,7 +83,7 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
   async connect(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.setState('connecting');
+    this.status.set('connecting');
     const first = new Promise<void>((resolve) => (this.firstAttempt = resolve));
     this.socket.start();
     await first;
@@ -94,11 +94,11 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
     this.generation++;
     await this.socket.stop();
     this.releaseFirstAttempt();
-    this.setState('disconnected');
+    this.status.set('disconnected');
   }
 
   health(): AdapterHealth {
-    return { ...this.healthState };
+    return this.status.health();
   }
 
   onEvent(listener: PbxEventListener): () => void {
@@ -106,7 +106,7 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
   }
 
   onStateChange(listener: StateListener): () => void {
-    return this.states.add(listener);
+    return this.status.onChange(listener);
   }
 
   /** The events socket is open: resynchronize (Asterisk kept no events for us), then report connected. */
@@ -120,7 +120,7 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
       this.log.error({ err, adapter: this.id }, 'ARI resync failed');
     }
     if (gen !== this.generation || !this.running) return;
-    this.setState('connected', problem);
+    this.status.set('connected', problem);
     this.releaseFirstAttempt();
   }
 
@@ -128,12 +128,6 @@ export class AsteriskAdapter implements PbxAdapter, MediaHost {
     const release = this.firstAttempt;
     this.firstAttempt = null;
     release?.();
-  }
-
-  private setState(state: AdapterHealth['state'], lastError: string | null = null): void {
-    if (this.healthState.state === state && this.healthState.lastError === lastError) return;
-    this.healthState = { ...this.healthState, state, since: new Date().toISOString(), lastError };
-    this.states.emit(this.health());
   }
 
   // ---- events ------------------------------------------------------------------

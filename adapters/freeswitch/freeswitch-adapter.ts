@@ -16,6 +16,7 @@ import type { AdapterHealth, PbxAdapter, PbxEventListener, PlaybackResult, Promp
 import { SILENT_LOG } from '../asterisk/options.js';
 import { AdapterError } from '../errors.js';
 import type { PbxEvent } from '../events.js';
+import { AdapterStatus } from '../adapter-status.js';
 import { Listeners } from '../listeners.js';
 import type { EslConnection } from './esl/connection.js';
 import type { EslFailure } from './esl/failures.js';
@@ -53,8 +54,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
   readonly log: AdapterLog;
   readonly link: EslLink;
   private readonly events = new Listeners<PbxEvent>((err) => this.log.error({ err }, 'a PBX event listener threw'));
-  private readonly states = new Listeners<AdapterHealth>((err) => this.log.error({ err }, 'a state listener threw'));
-  private healthState: AdapterHealth;
+  private readonly status: AdapterStatus;
   private firstAttempt: (() => void) | null = null;
   private running = false;
   /** Bumped by every (re)connection, so a stale resync does not report `connected`. */
@@ -64,7 +64,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
     this.id = opts.id;
     this.log = opts.log ?? SILENT_LOG;
     this.state = new AdapterState(opts.id, opts.application);
-    this.healthState = { id: opts.id, kind: this.kind, state: 'disconnected', since: new Date().toISOString(), lastError: null };
+    this.status = new AdapterStatus(opts.id, this.kind, (err) => this.log.error({ err }, 'a state listener threw'));
     this.link = new EslLink({
       host: opts.host,
       port: opts.port,
@@ -74,7 +74,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
       probeIntervalMs: opts.probeIntervalMs,
       backoff: opts.reconnect,
       onAttempt: () => {
-        if (this.running && this.healthState.state === 'disconnected') this.setState('connecting', this.healthState.lastError);
+        if (this.running && this.status.state === 'disconnected') this.status.set('connecting', this.status.lastError);
       },
       onOpen: (conn) => void this.opened(conn),
       onEvent: (e) => {
@@ -88,7 +88,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
       onDown: (reason, retryInMs) => {
         this.generation++;
         this.log.warn({ adapter: this.id, reason, retryInMs }, 'FreeSWITCH event socket down; reconnecting');
-        this.setState('disconnected', reason);
+        this.status.set('disconnected', reason);
         this.releaseFirstAttempt();
       },
       onBadFrame: (text, reason) => this.log.warn({ frame: text, reason }, 'FreeSWITCH sent a frame that is not a readable event'),
@@ -101,7 +101,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
   async connect(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.setState('connecting');
+    this.status.set('connecting');
     const first = new Promise<void>((resolve) => (this.firstAttempt = resolve));
     this.link.start();
     await first;
@@ -112,11 +112,11 @@ export class FreeSwitchAdapter implements PbxAdapter {
     this.generation++;
     await this.link.stop();
     this.releaseFirstAttempt();
-    this.setState('disconnected');
+    this.status.set('disconnected');
   }
 
   health(): AdapterHealth {
-    return { ...this.healthState };
+    return this.status.health();
   }
 
   onEvent(listener: PbxEventListener): () => void {
@@ -124,7 +124,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
   }
 
   onStateChange(listener: StateListener): () => void {
-    return this.states.add(listener);
+    return this.status.onChange(listener);
   }
 
   /** Connected, authenticated, subscribed: resynchronize (FreeSWITCH kept no events for us), then report connected. */
@@ -138,7 +138,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
       this.log.error({ err, adapter: this.id }, 'FreeSWITCH resync failed');
     }
     if (gen !== this.generation || !this.running) return;
-    this.setState('connected', problem);
+    this.status.set('connected', problem);
     this.releaseFirstAttempt();
   }
 
@@ -146,12 +146,6 @@ export class FreeSwitchAdapter implements PbxAdapter {
     const release = this.firstAttempt;
     this.firstAttempt = null;
     release?.();
-  }
-
-  private setState(state: AdapterHealth['state'], lastError: string | null = null): void {
-    if (this.healthState.state === state && this.healthState.lastError === lastError) return;
-    this.healthState = { ...this.healthState, state, since: new Date().toISOString(), lastError };
-    this.states.emit(this.health());
   }
 
   // ---- events ------------------------------------------------------------------
@@ -293,7 +287,7 @@ export class FreeSwitchAdapter implements PbxAdapter {
   private connection(command: string): EslConnection {
     const conn = this.link.current;
     if (!conn) {
-      const why = this.healthState.lastError ?? this.healthState.state;
+      const why = this.status.lastError ?? this.status.state;
       throw new AdapterError('PBX_UNAVAILABLE', `${command.split(' ')[0] ?? command}: FreeSWITCH is not connected (${why})`, { adapterId: this.id });
     }
     return conn;

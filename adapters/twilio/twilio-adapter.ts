@@ -18,6 +18,7 @@ import type { Response, Router } from 'express';
 import type { AdapterHealth, PbxAdapter, PbxEventListener, PlaybackResult, Prompt, StateListener } from '../adapter.js';
 import { AdapterError, isCallGone } from '../errors.js';
 import type { EndReason, PbxEvent } from '../events.js';
+import { AdapterStatus } from '../adapter-status.js';
 import { Listeners } from '../listeners.js';
 import { callDocument, waitDocument, type DocSettings, type DocUrls } from './documents.js';
 import { agentAnswered, bridge, cancelAgentLeg, endLegsOf, legStatus, ringAgent, transfer } from './legs.js';
@@ -42,8 +43,7 @@ export class TwilioAdapter implements PbxAdapter {
   readonly legs = new Map<string, LegState>();
   private readonly gone = new Tombstones();
   private readonly events = new Listeners<PbxEvent>((err) => this.log.error({ err }, 'a PBX event listener threw'));
-  private readonly states = new Listeners<AdapterHealth>((err) => this.log.error({ err }, 'a state listener threw'));
-  private healthState: AdapterHealth;
+  private readonly status: AdapterStatus;
   private running = false;
   private routes: Router | null = null;
   private readonly urls: DocUrls;
@@ -53,7 +53,7 @@ export class TwilioAdapter implements PbxAdapter {
     this.id = opts.id;
     this.log = opts.log ?? SILENT_LOG;
     this.rest = new TwilioRestClient({ adapterId: opts.id, baseUrl: opts.apiBaseUrl, accountSid: opts.accountSid, authToken: opts.authToken, timeoutMs: opts.requestTimeoutMs });
-    this.healthState = { id: opts.id, kind: this.kind, state: 'disconnected', since: new Date().toISOString(), lastError: null };
+    this.status = new AdapterStatus(opts.id, this.kind, (err) => this.log.error({ err }, 'a state listener threw'));
     this.urls = { next: (seq) => this.url(`/next?d=${seq}`), wait: (seq) => this.url(`/wait?d=${seq}`) };
     this.settings = { gather: opts.gather, holdMusicUrl: opts.holdMusicUrl, holdPauseSec: opts.holdPauseSec };
   }
@@ -73,7 +73,7 @@ export class TwilioAdapter implements PbxAdapter {
   /** Twilio connects to us: "connected" means the webhooks are accepted. */
   async connect(): Promise<void> {
     this.running = true;
-    this.setState('connected', this.healthState.lastError);
+    this.status.set('connected', this.status.lastError);
   }
 
   /** Stops accepting webhooks (they get 503: Twilio then runs the number's fallback URL). Calls are left to Twilio. */
@@ -92,7 +92,7 @@ export class TwilioAdapter implements PbxAdapter {
     }
     this.calls.clear();
     this.legs.clear();
-    this.setState('disconnected');
+    this.status.set('disconnected');
   }
 
   get accepting(): boolean {
@@ -100,7 +100,7 @@ export class TwilioAdapter implements PbxAdapter {
   }
 
   health(): AdapterHealth {
-    return { ...this.healthState };
+    return this.status.health();
   }
 
   onEvent(listener: PbxEventListener): () => void {
@@ -108,24 +108,18 @@ export class TwilioAdapter implements PbxAdapter {
   }
 
   onStateChange(listener: StateListener): () => void {
-    return this.states.add(listener);
-  }
-
-  private setState(state: AdapterHealth['state'], lastError: string | null = null): void {
-    if (this.healthState.state === state && this.healthState.lastError === lastError) return;
-    this.healthState = { ...this.healthState, state, since: new Date().toISOString(), lastError };
-    this.states.emit(this.health());
+    return this.status.onChange(listener);
   }
 
   /** A REST request failed for a reason other than a call being gone: shown in health's lastError. */
   restFailed(err: unknown): void {
     if (isCallGone(err)) return;
     this.log.warn({ err, adapter: this.id }, 'Twilio REST request failed');
-    if (this.running) this.setState('connected', `Twilio REST API: ${(err as Error).message}`);
+    if (this.running) this.status.set('connected', `Twilio REST API: ${(err as Error).message}`);
   }
 
   restSucceeded(): void {
-    if (this.running && this.healthState.lastError) this.setState('connected');
+    if (this.running && this.status.lastError) this.status.set('connected');
   }
 
   // ---- webhooks (after the signature check) --------------------------------------
