@@ -158,6 +158,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   const dispatcher = new Dispatcher({
     presence, notifier: agentsNs, queues: config.queues, ringTimeoutMs: config.routing.ringTimeoutMs, metrics, log,
     startHold: (call) => startHold(call.adapter, call.record.callId, config.routing.holdAnnouncementIntervalMs, log),
+    offerCallback: (call, flow) => callCenter?.offerCallback(call, flow),
   });
   callCenter = new CallCenter({
     presence,
@@ -165,6 +166,9 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     notifier: agentsNs,
     calls: callStore,
     flowFor: (dnis) => flows.flowFor(dnis),
+    flowNamed: (name) => flows.registry.get(name),
+    rules: config.routing.rules,
+    awayReasons: config.routing.awayReasons,
     openIvrCase: ivrCaseOpener({ cases, queues: config.queues, log }),
     fallbackQueue: config.ivr.fallbackQueue,
     lookup: lookupAni,

@@ -34,7 +34,8 @@ export function createFlows(config: Config, opts: { root: string; log: Logger; a
     compile: { accountExists: opts.accountExists, queues: new Set(config.queues.map((q) => q.id)) },
   });
   const rejected = registry.loadAll();
-  const needed = new Set([config.ivr.defaultFlow, ...Object.values(config.ivr.flowsByNumber)]);
+  const callbackOffers = config.queues.flatMap((q) => (q.overflow && 'callbackOffer' in q.overflow ? [q.overflow.callbackOffer.flow] : []));
+  const needed = new Set([config.ivr.defaultFlow, ...Object.values(config.ivr.flowsByNumber), ...callbackOffers]);
   const missing = [...needed].filter((name) => !registry.get(name));
   if (missing.length > 0) {
     // A flow the config routes calls to must load; its problems say why it did not.

@@ -20,6 +20,8 @@ export interface AgentSnapshot {
   username: string;
   displayName: string;
   state: AgentState;
+  /** In `away`: why (`break`, `lunch` ...; `missed-call` and `phone-unreachable` are set by the connector). */
+  awayReason?: string;
   /** ISO time of the last state change. */
   stateSince: string;
   queues: string[];
@@ -187,6 +189,8 @@ export interface SessionSnapshot {
   wrapUp: WrapUp | null;
   /** The agent's softphone; absent or null in desk-phone mode. */
   phone?: PhoneSettings | null;
+  /** Reasons the agent may give for going away (`routing.awayReasons`). */
+  awayReasons?: string[];
 }
 
 export type CaseType = 'technical_support' | 'billing_question' | 'feature_request' | 'customer_info_change';
@@ -215,7 +219,7 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  'agent.state.set': (req: { state: SettableAgentState }, ack: Ack<{ agent: AgentSnapshot }>) => void;
+  'agent.state.set': (req: { state: SettableAgentState; reason?: string }, ack: Ack<{ agent: AgentSnapshot }>) => void;
   'call.accept': (req: { callId: string }, ack: Ack) => void;
   'call.decline': (req: { callId: string }, ack: Ack) => void;
   'call.hangup': (req: { callId: string }, ack: Ack) => void;

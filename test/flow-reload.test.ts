@@ -106,7 +106,7 @@ describe('flow hot reload', () => {
     const alice = await login(srv.url, 'alice');
     expect((await put('main', V2, alice)).status).toBe(403);
     expect((await api(srv.url, 'PUT', '/api/flows/main', { raw: V2, headers: { 'content-type': 'application/yaml' } })).status).toBe(401);
-    expect((await api(srv.url, 'GET', '/api/flows', { token: alice })).body.flows.map((f: { name: string }) => f.name)).toEqual(['main', 'service-desk']);
+    expect((await api(srv.url, 'GET', '/api/flows', { token: alice })).body.flows.map((f: { name: string }) => f.name)).toEqual(['callback-offer', 'main', 'service-desk']);
   });
 
   it('a file edited in the flows directory is applied; an invalid one is logged and the running version kept', async () => {

@@ -114,7 +114,7 @@ describe('the wrap-up timer on fake timers', () => {
       agentState: (_u, a) => states.push(a),
     };
     const metrics = new Metrics();
-    const dispatcher = new Dispatcher({ presence, notifier, queues: [{ id: 'general', name: 'General', caseType: 'technical_support' }], ringTimeoutMs: 60_000, metrics, log, startHold: () => new AbortController() });
+    const dispatcher = new Dispatcher({ presence, notifier, queues: [{ id: 'general', name: 'General', caseType: 'technical_support', priority: 0, skills: [] }], ringTimeoutMs: 60_000, metrics, log, startHold: () => new AbortController() });
     const records = new Map<string, CallRecord>();
     const center = new CallCenter({
       presence, dispatcher, notifier, metrics, log, wrapUpMs,

@@ -10,8 +10,12 @@ export interface AgentPresence {
   readonly username: string;
   readonly displayName: string;
   readonly queues: readonly string[];
+  /** What the agent can do (ids); a queue or a routing rule may require some. */
+  readonly skills: readonly string[];
   readonly endpoint: string;
   state: AgentState;
+  /** Why the agent is away (`break`, `missed-call` ...); null in any other state. */
+  awayReason: string | null;
   /** ms epoch of the last state change. */
   stateSinceMs: number;
   /** ms epoch the agent last became idle: the longest-idle agent is offered first. */
@@ -39,8 +43,10 @@ export class PresenceBoard {
         username: a.username,
         displayName: a.displayName,
         queues: [...a.queues],
+        skills: [...(a.skills ?? [])],
         endpoint: a.endpoint ?? `sim/${a.username}`,
         state: 'away',
+        awayReason: null,
         stateSinceMs: now,
         idleSinceMs: now,
         offeredCallId: null,
@@ -63,13 +69,14 @@ export class PresenceBoard {
    * `away`; a known one gets the new name, queues and endpoint in place, keeping
    * its state and any call (the object is shared with the call center).
    */
-  upsert(a: { username: string; displayName: string; queues: readonly string[]; endpoint?: string | null | undefined }, now: number = Date.now()): AgentPresence {
+  upsert(a: { username: string; displayName: string; queues: readonly string[]; skills?: readonly string[] | undefined; endpoint?: string | null | undefined }, now: number = Date.now()): AgentPresence {
     const endpoint = a.endpoint ?? `sim/${a.username}`;
+    const skills = [...(a.skills ?? [])];
     const known = this.agents.get(a.username);
-    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], endpoint });
+    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], skills, endpoint });
     const added: AgentPresence = {
-      username: a.username, displayName: a.displayName, queues: [...a.queues], endpoint,
-      state: 'away', stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, reachable: true,
+      username: a.username, displayName: a.displayName, queues: [...a.queues], skills, endpoint,
+      state: 'away', awayReason: null, stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, reachable: true,
     };
     this.agents.set(a.username, added);
     return added;
@@ -80,10 +87,16 @@ export class PresenceBoard {
     return this.agents.delete(username);
   }
 
-  /** Sets a state; returns false when it was already that state. */
-  set(agent: AgentPresence, state: AgentState, now: number = Date.now()): boolean {
-    if (agent.state === state) return false;
+  /** Sets a state (and, for `away`, its reason); returns false when nothing changed. */
+  set(agent: AgentPresence, state: AgentState, now: number = Date.now(), awayReason: string | null = null): boolean {
+    const reason = state === 'away' ? awayReason : null;
+    if (agent.state === state) {
+      if (agent.awayReason === reason) return false;
+      agent.awayReason = reason; // a new reason, same state: the time away keeps running
+      return true;
+    }
     agent.state = state;
+    agent.awayReason = reason;
     agent.wrapUpEndsAtMs = null; // a limit belongs to the after-call work it was set for
     agent.stateSinceMs = now;
     if (state === 'available') agent.idleSinceMs = now;
@@ -91,20 +104,31 @@ export class PresenceBoard {
   }
 
   /**
-   * Available, reachable agents of `queue` with no offer ringing, longest idle
-   * first, leaving out `excluded` (agents who declined this call).
+   * The agent to offer a call of `queue` to: available, reachable, no offer
+   * ringing, every skill in `skills`, not in `excluded` (agents who declined
+   * it); the longest idle of them (ties: by name). One pass, no sorting.
    */
-  candidates(queue: string, excluded: ReadonlySet<string>): AgentPresence[] {
-    const out: AgentPresence[] = [];
+  pick(queue: string, skills: readonly string[], excluded: ReadonlySet<string>): AgentPresence | null {
+    let best: AgentPresence | null = null;
     for (const a of this.agents.values()) {
-      if (a.state === 'available' && a.reachable && a.offeredCallId === null && a.queues.includes(queue) && !excluded.has(a.username)) out.push(a);
+      if (a.state !== 'available' || !a.reachable || a.offeredCallId !== null || !a.queues.includes(queue) || excluded.has(a.username) || !hasSkills(a, skills)) continue;
+      if (!best || a.idleSinceMs < best.idleSinceMs || (a.idleSinceMs === best.idleSinceMs && a.username < best.username)) best = a;
     }
-    return out.sort((x, y) => x.idleSinceMs - y.idleSinceMs || x.username.localeCompare(y.username));
+    return best;
   }
 
-  /** Whether any agent serves `queue` and has not declined (state aside). */
-  hasUndeclinedAgent(queue: string, excluded: ReadonlySet<string>): boolean {
-    for (const a of this.agents.values()) if (a.queues.includes(queue) && !excluded.has(a.username)) return true;
+  /** Every agent who could take a call of `queue` (state aside), longest idle first: `pick` in order. */
+  candidates(queue: string, skills: readonly string[], excluded: ReadonlySet<string>): AgentPresence[] {
+    const out: AgentPresence[] = [];
+    for (const a of this.agents.values()) {
+      if (a.state === 'available' && a.reachable && a.offeredCallId === null && a.queues.includes(queue) && !excluded.has(a.username) && hasSkills(a, skills)) out.push(a);
+    }
+    return out.sort((x, y) => x.idleSinceMs - y.idleSinceMs || (x.username < y.username ? -1 : 1));
+  }
+
+  /** Whether any agent serves `queue` with these skills and has not declined (state aside). */
+  hasUndeclinedAgent(queue: string, skills: readonly string[], excluded: ReadonlySet<string>): boolean {
+    for (const a of this.agents.values()) if (a.queues.includes(queue) && !excluded.has(a.username) && hasSkills(a, skills)) return true;
     return false;
   }
 
@@ -113,10 +137,16 @@ export class PresenceBoard {
       username: agent.username,
       displayName: agent.displayName,
       state: agent.state,
+      ...(agent.state === 'away' && agent.awayReason ? { awayReason: agent.awayReason } : {}),
       stateSince: new Date(agent.stateSinceMs).toISOString(),
       queues: [...agent.queues],
       ...(agent.reachable ? {} : { phoneReachable: false }),
       ...(agent.state === 'after-call-work' && agent.wrapUpEndsAtMs ? { wrapUpEndsAt: new Date(agent.wrapUpEndsAtMs).toISOString() } : {}),
     };
   }
+}
+
+function hasSkills(agent: AgentPresence, skills: readonly string[]): boolean {
+  for (const s of skills) if (!agent.skills.includes(s)) return false;
+  return true;
 }

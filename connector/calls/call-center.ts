@@ -21,6 +21,8 @@ import type { LiveCall } from './live-call.js';
 import { callerAttributes } from './caller-attributes.js';
 import type { AgentNotifier } from './notifier.js';
 import { buildScreenPop } from './screen-pop.js';
+import type { RoutingRule } from '../config/routing-schema.js';
+import { route } from '../routing/rules.js';
 
 export interface CallCenterOptions {
   presence: PresenceBoard;
@@ -29,6 +31,12 @@ export interface CallCenterOptions {
   calls: CallStore;
   /** The flow a call to this number runs (its version is pinned for the whole call). */
   flowFor: (dnis: string) => CompiledFlow | undefined;
+  /** A flow by name (the callback offer of a queue's overflow). */
+  flowNamed?: (name: string) => CompiledFlow | undefined;
+  /** Routing rules, first match wins (`routing.rules`). */
+  rules?: readonly RoutingRule[];
+  /** Reasons an agent may give for being away (`routing.awayReasons`); the connector's own are always accepted from it. */
+  awayReasons?: readonly string[];
   /** Opens the case a callback or voicemail request leaves behind. MUST NOT throw. */
   openIvrCase: (call: CallRecord, request: Extract<FlowOutput, { outcome: 'callback' | 'voicemail' }>) => void;
   fallbackQueue: string;
@@ -121,7 +129,7 @@ export class CallCenter {
     if (this.live.has(callId)) return;
     const record: CallRecord = {
       callId, adapterId: adapter.id, aniRaw: ani, aniE164: null, dnis, callerName, ...(attestation ? { attestation } : {}), phase: 'ivr', arrivedAt: at,
-      flow: null, ivrPath: [], ivrAttributes: {}, language: null, lookup: null, queue: null, priority: 0, queuedAt: null,
+      flow: null, ivrPath: [], ivrAttributes: {}, language: null, lookup: null, queue: null, priority: 0, queuedAt: null, skills: [], routedBy: null,
       agent: null, connectedAt: null, endedAt: null, endReason: null, outcome: null,
     };
     const call: LiveCall = { record, adapter, ivr: null, hold: null, offer: null, declinedBy: new Set(), bridgedLegId: null, endRequestedByAgent: false };
@@ -151,17 +159,26 @@ export class CallCenter {
 
   private ivrDone(call: LiveCall, out: FlowOutput): void {
     const { record } = call;
-    record.ivrPath = out.path;
-    record.ivrAttributes = out.attributes;
-    record.language = out.language;
+    const back = call.returnToQueue === true;
+    call.returnToQueue = false;
+    // A second flow (the callback offer) adds to the way the caller went.
+    record.ivrPath = back ? [...record.ivrPath, ...out.path] : out.path;
+    record.ivrAttributes = back ? { ...record.ivrAttributes, ...out.attributes } : out.attributes;
+    record.language = back ? (record.language ?? out.language) : out.language;
     call.ivr = null;
     if (record.phase === 'ended' || out.outcome === 'caller-hangup') return;
     switch (out.outcome) {
       case 'queue':
+        // Back from the callback offer: the caller's place in line, whatever queue the flow names.
+        if (back) return this.o.dispatcher.enqueue(call);
         return this.enqueue(call, out.queue, out.priority);
       case 'failed':
         // The caller left while the PBX was being asked something: call.ended follows.
         if (isCallGone(out.error)) return;
+        if (back) {
+          this.o.log.error({ err: out.error, callId: record.callId }, 'callback offer failed; the caller stays in line');
+          return this.o.dispatcher.enqueue(call);
+        }
         // The IVR broke (a PBX error): never strand the caller, send them to a human.
         this.o.log.error({ err: out.error, callId: record.callId }, 'IVR failed; routing to the fallback queue');
         return this.enqueue(call, this.o.fallbackQueue, 0);
@@ -180,11 +197,37 @@ export class CallCenter {
     }
   }
 
+  /** Routes a call the IVR (or the fallback) queued: the rules pick the queue, priority and skills. */
   private enqueue(call: LiveCall, queue: string, priority: number): void {
-    call.record.queue = queue;
-    call.record.priority = priority;
-    call.record.queuedAt = new Date().toISOString();
+    const { record } = call;
+    const r = route(
+      { queue, priority, aniE164: record.aniE164, language: record.language, attributes: { ...callerAttributes(record), ...record.ivrAttributes } },
+      this.o.rules ?? [],
+      (id) => this.o.dispatcher.queue(id),
+    );
+    call.ruleSkills = r.ruleSkills;
+    record.queue = r.queue;
+    record.priority = r.priority;
+    record.skills = r.skills;
+    record.routedBy = r.rule;
+    record.queuedAt = new Date().toISOString();
+    if (r.rule) this.o.log.info({ callId: record.callId, rule: r.rule, from: queue, queue: r.queue }, 'routing rule applied');
     this.o.dispatcher.enqueue(call);
+  }
+
+  /** A queue's overflow offers a callback: the call runs that flow, then comes back to its place or leaves a callback case. */
+  offerCallback(call: LiveCall, flowName: string): void {
+    const flow = this.o.flowNamed?.(flowName);
+    if (!flow || call.record.phase === 'ended') {
+      if (!flow) this.o.log.error({ callId: call.record.callId, flow: flowName }, 'no valid callback-offer flow; the caller stays in line');
+      if (call.record.phase !== 'ended') this.o.dispatcher.enqueue(call);
+      return;
+    }
+    call.record.phase = 'ivr';
+    call.returnToQueue = true;
+    call.ivr = startIvrSession(this.bound(flow, call.adapter), flow.version, { callId: call.record.callId, attributes: { ...callerAttributes(call.record), ...call.record.ivrAttributes } }, (out) =>
+      this.ivrDone(call, out),
+    );
   }
 
   private connected(call: LiveCall, legId: string, at: string): void {
@@ -195,6 +238,7 @@ export class CallCenter {
     call.bridgedLegId = legId;
     call.hold?.abort();
     call.hold = null;
+    this.o.dispatcher.forget(call);
     const agent = this.o.presence.get(offer.agent);
     call.record.phase = 'connected';
     call.record.agent = offer.agent;
@@ -220,7 +264,7 @@ export class CallCenter {
     record.endedAt = at;
     record.endReason = call.endRequestedByAgent ? 'agent-hangup' : END_REASON[reason];
     call.hold?.abort();
-    this.o.dispatcher.remove(call);
+    this.o.dispatcher.forget(call);
     if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
     const outcome: CallOutcome =
       record.outcome ??
@@ -252,7 +296,12 @@ export class CallCenter {
     return agent;
   }
 
-  setState(username: string, state: SettableAgentState): void {
+  setState(username: string, state: SettableAgentState, reason?: string): void {
+    if (reason !== undefined && (state !== 'away' || !(this.o.awayReasons ?? []).includes(reason))) {
+      throw new AppError('VALIDATION_FAILED', state === 'away' ? `Unknown away reason "${reason}"; expected one of: ${(this.o.awayReasons ?? []).join(', ')}.` : 'Only away takes a reason.', {
+        fields: { reason: [state === 'away' ? `expected one of: ${(this.o.awayReasons ?? []).join(', ')}` : 'only with state away'] },
+      });
+    }
     const agent = this.agent(username);
     if (agent.state === 'on-call') throw new AppError('AGENT_BUSY', 'You are on a call; hang up first.');
     const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
@@ -261,7 +310,7 @@ export class CallCenter {
     if (agent.state === 'after-call-work') agent.callId = null;
     this.clearWrapUp(username);
     // The state first: a withdrawn offer must not come straight back to an agent going away.
-    if (this.o.presence.set(agent, state)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
+    if (this.o.presence.set(agent, state, Date.now(), reason ?? null)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
     if (offered && state === 'away') this.o.dispatcher.withdraw(offered, 'agent-unavailable', { requeue: true, exclude: true });
     if (state === 'available') this.o.dispatcher.dispatch();
   }
@@ -370,6 +419,7 @@ export class CallCenter {
       buildScreenPop(r, { offeredAtMs: Date.parse(r.connectedAt ?? r.arrivedAt), expiresAtMs: Date.parse(r.connectedAt ?? r.arrivedAt), caseType: this.o.dispatcher.caseTypeFor(r.queue) });
     const snapshot: SessionSnapshot = {
       agent: this.o.presence.snapshot(agent),
+      awayReasons: [...(this.o.awayReasons ?? [])],
       offers: offer ? [offer.pop] : [],
       activeCall: current && agent.state === 'on-call' && current.connectedAt ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt } : null,
       wrapUp:
@@ -390,6 +440,7 @@ export class CallCenter {
       call.ivr?.hangup();
       call.hold?.abort();
       if (call.offer) clearTimeout(call.offer.timer);
+      this.o.dispatcher.forget(call);
     }
     this.live.clear();
     this.o.dispatcher.close();

@@ -43,6 +43,12 @@ export interface CallRecord {
   queue: string | null;
   /** Higher is served first. */
   priority: number;
+  /** Skills the agent must have (the routing rule's and the queue's). */
+  skills?: string[];
+  /** The routing rule that chose the queue, if any. */
+  routedBy?: string | null;
+  /** Queues the call overflowed from, in order. */
+  overflowedFrom?: string[];
   queuedAt: string | null;
   /** The agent who took the call. */
   agent: string | null;

@@ -1,15 +1,18 @@
 /**
  * Queues and offers (the ACD). A queued call is offered to one agent at a time:
- * the longest-idle available agent of its queue. The pop goes out before the
- * agent's phone rings. Ring timeout -> the agent is set away (so callers stop
- * ringing an empty desk) and the call goes to the next agent; no agent -> the
- * caller stays on hold until one is free.
+ * the longest-idle available agent of its queue who has the skills it needs.
+ * The pop goes out before the agent's phone rings. Ring timeout -> the agent is
+ * set away (reason `missed-call`, so callers stop ringing an empty desk) and
+ * the call goes to the next agent; no agent -> the caller stays on hold until
+ * one is free, or until the queue's maximum wait sends the call to its
+ * overflow (another queue, or a callback offer). See docs/routing.md.
  */
 import type { Logger } from 'pino';
 import { isCallGone } from '../../adapters/errors.js';
 import type { PresenceBoard } from '../agents/presence.js';
 import type { OfferWithdrawnReason } from '../protocol.js';
 import type { QueueConfig } from '../config/schema.js';
+import { isOpenAt } from '../../ivr/flow/hours.js';
 import type { Metrics } from '../metrics.js';
 import type { LiveCall, Offer } from './live-call.js';
 import type { AgentNotifier } from './notifier.js';
@@ -22,6 +25,11 @@ export interface DispatcherOptions {
   ringTimeoutMs: number;
   /** Starts what a waiting caller hears (announcement, music on hold). */
   startHold: (call: LiveCall) => AbortController;
+  /**
+   * A queue's overflow offers the caller a callback: run this flow for the call
+   * (it is out of the line meanwhile). MUST NOT throw.
+   */
+  offerCallback?: (call: LiveCall, flow: string) => void;
   metrics: Metrics;
   log: Logger;
 }
@@ -32,14 +40,18 @@ const ACCEPT_GRACE_MS = 5_000;
 export class Dispatcher {
   /** Calls waiting for an agent, oldest first. */
   private readonly waiting: LiveCall[] = [];
-  private readonly caseTypes: Map<string, QueueConfig['caseType']>;
+  private readonly queues: Map<string, QueueConfig>;
 
   constructor(private readonly o: DispatcherOptions) {
-    this.caseTypes = new Map(o.queues.map((q) => [q.id, q.caseType]));
+    this.queues = new Map(o.queues.map((q) => [q.id, q]));
   }
 
   caseTypeFor(queue: string | null): QueueConfig['caseType'] {
-    return this.caseTypes.get(queue ?? '') ?? 'technical_support';
+    return this.queues.get(queue ?? '')?.caseType ?? 'technical_support';
+  }
+
+  queue(id: string | null): QueueConfig | undefined {
+    return this.queues.get(id ?? '');
   }
 
   /** The calls waiting for an agent, in the order they will be offered (for supervisors). */
@@ -65,6 +77,7 @@ export class Dispatcher {
     const i = this.waiting.findIndex((c) => c.record.priority < priority || (c.record.priority === priority && (c.record.queuedAt ?? '') > at));
     if (i === -1) this.waiting.push(call);
     else this.waiting.splice(i, 0, call);
+    if (this.armOverflow(call)) return;
     this.dispatch();
   }
 
@@ -73,14 +86,80 @@ export class Dispatcher {
     if (i !== -1) this.waiting.splice(i, 1);
   }
 
-  /** Offers waiting calls to free agents, oldest call first. */
+  /** Stops the call's maximum-wait timer (the call ended or was taken). */
+  forget(call: LiveCall): void {
+    this.remove(call);
+    if (call.overflow?.timer) clearTimeout(call.overflow.timer);
+    call.overflow = null;
+  }
+
+  /**
+   * Starts the maximum-wait timer of the queue the call is now in (once per
+   * queue: a call back from a missed offer keeps the time it has), and sends the
+   * call to the overflow at once when the queue is closed or its wait ran out
+   * while an offer was ringing. Returns true when the call overflowed.
+   */
+  private armOverflow(call: LiveCall): boolean {
+    const queue = call.record.queue ?? '';
+    const q = this.queues.get(queue);
+    if (!q?.overflow) return false;
+    if (call.overflow?.queue !== queue) {
+      if (call.overflow?.timer) clearTimeout(call.overflow.timer);
+      const closed = q.hours !== undefined && !isOpenAt(q.hours, new Date());
+      call.overflow = { queue, timer: null, due: closed, why: closed ? 'closed' : 'max-wait' };
+      if (!closed && q.maxWaitSeconds !== undefined) {
+        const state = call.overflow;
+        state.timer = setTimeout(() => {
+          state.timer = null;
+          state.due = true;
+          // Ringing an agent now: the overflow applies if the call comes back to the line.
+          if (this.waiting.includes(call)) this.overflowNow(call, 'max-wait');
+        }, q.maxWaitSeconds * 1000);
+        state.timer.unref?.();
+      }
+    }
+    return call.overflow.due ? this.overflowNow(call, call.overflow.why) : false;
+  }
+
+  /** Applies the queue's overflow to a waiting call; false when there is none left to apply. */
+  private overflowNow(call: LiveCall, why: 'max-wait' | 'closed'): boolean {
+    const { record } = call;
+    const from = this.queues.get(record.queue ?? '');
+    const action = from?.overflow;
+    if (!from || !action) return false;
+    if ('queue' in action) {
+      const to = this.queues.get(action.queue);
+      // Never back to a queue the call left (the config forbids loops; a rule may still route there).
+      if (!to || to.id === record.queue || record.overflowedFrom?.includes(to.id)) return false;
+      this.remove(call);
+      record.overflowedFrom = [...(record.overflowedFrom ?? []), from.id];
+      record.queue = to.id;
+      record.priority += to.priority - from.priority;
+      record.skills = [...new Set([...(call.ruleSkills ?? []), ...to.skills])];
+      call.declinedBy.clear();
+      this.o.log.info({ callId: record.callId, from: from.id, to: to.id, why }, 'call overflowed to another queue');
+      this.enqueue(call);
+      return true;
+    }
+    if (call.callbackOffered || !this.o.offerCallback) return false;
+    call.callbackOffered = true;
+    this.remove(call);
+    call.hold?.abort();
+    call.hold = null;
+    this.o.log.info({ callId: record.callId, queue: from.id, why }, 'offering the caller a callback');
+    this.o.offerCallback(call, action.callbackOffer.flow);
+    return true;
+  }
+
+  /** Offers waiting calls to free agents, highest priority and oldest call first. */
   dispatch(): void {
     for (const call of [...this.waiting]) {
       const queue = call.record.queue ?? '';
+      const skills = call.record.skills ?? [];
       // Decliners are skipped while someone else could take the call; if nobody else
       // serves the queue, the call must still reach a human, so they get it again.
-      if (!this.o.presence.hasUndeclinedAgent(queue, call.declinedBy)) call.declinedBy.clear();
-      const agent = this.o.presence.candidates(queue, call.declinedBy)[0];
+      if (call.declinedBy.size > 0 && !this.o.presence.hasUndeclinedAgent(queue, skills, call.declinedBy)) call.declinedBy.clear();
+      const agent = this.o.presence.pick(queue, skills, call.declinedBy);
       if (!agent) continue;
       this.remove(call);
       this.offer(call, agent.username);
@@ -127,7 +206,7 @@ export class Dispatcher {
         this.o.log.warn({ err, callId: call.record.callId, agent: username }, 'ringing the agent failed; the agent is set away');
         // Away first: a phone that cannot be rung must not be offered the call again at
         // once (with one agent, that would spin offer after offer without end).
-        this.setAway(username);
+        this.setAway(username, 'phone-unreachable');
         this.withdraw(call, 'agent-unavailable', { requeue: true, exclude: true });
       },
     );
@@ -190,14 +269,14 @@ export class Dispatcher {
     if (call.offer !== offer) return;
     this.o.log.info({ callId: call.record.callId, agent: offer.agent }, 'ring timeout');
     // Away first, so the requeued call cannot ring the same empty desk again.
-    this.setAway(offer.agent);
+    this.setAway(offer.agent, 'missed-call');
     this.withdraw(call, 'ring-timeout', { requeue: true, exclude: true });
   }
 
-  private setAway(username: string): void {
+  private setAway(username: string, reason: 'missed-call' | 'phone-unreachable'): void {
     const agent = this.o.presence.get(username);
     if (agent && agent.state === 'available') {
-      this.o.presence.set(agent, 'away');
+      this.o.presence.set(agent, 'away', Date.now(), reason);
       this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
     }
   }
@@ -222,6 +301,7 @@ export class Dispatcher {
 
   /** Stops every timer (shutdown). */
   close(): void {
+    for (const call of [...this.waiting]) this.forget(call);
     this.waiting.length = 0;
   }
 }

@@ -31,4 +31,12 @@ export interface LiveCall {
   bridgedLegId: string | null;
   /** Set when the agent asked to hang up, so the end reason says so. */
   endRequestedByAgent: boolean;
+  /** Skills a routing rule required (the queue's own are added per queue). */
+  ruleSkills?: readonly string[];
+  /** The maximum-wait timer of the queue the call waits in; `due` once it ran out. */
+  overflow?: { queue: string; timer: NodeJS.Timeout | null; due: boolean; why: 'max-wait' | 'closed' } | null;
+  /** The caller was offered a callback (offered once per call). */
+  callbackOffered?: boolean;
+  /** In the callback-offer flow: back in line at this place when the caller keeps waiting. */
+  returnToQueue?: boolean;
 }

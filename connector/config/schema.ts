@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { agentSipSchema } from './agent-sip.js';
+import { DEFAULT_AWAY_REASONS, queueSchema, routingRuleSchema, type OverflowAction } from './routing-schema.js';
 
 const id = z
   .string({ error: 'expected a string' })
@@ -199,15 +200,6 @@ export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, ast
     issue.code === 'invalid_union' ? 'expected kind to be one of: simulator, asterisk, http, freeswitch, twilio' : undefined,
 });
 
-const caseType = z.enum(['technical_support', 'billing_question', 'feature_request', 'customer_info_change']);
-
-const queueSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
-  /** The case type a call from this queue is logged as by default. */
-  caseType: caseType.default('technical_support'),
-});
-
 /** `scrypt$N$r$p$salt$hash` as printed by `switchboard hash-password`. */
 export const PASSWORD_HASH_RE = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
@@ -221,7 +213,7 @@ const agentSchema = z.strictObject({
   role: z.enum(['agent', 'supervisor', 'admin'], { error: 'expected agent, supervisor or admin' }).default('agent'),
   /** Queues this user takes calls from (none for an admin who takes no calls). */
   queues: z.array(id).default([]),
-  /** Skills (ids, e.g. `spanish`, `billing-l2`): stored, shown and edited; routing by skill comes later. */
+  /** Skills (ids, e.g. `spanish`, `billing-l2`): an agent is offered a queue's calls only with all the skills it requires. */
   skills: z.array(id).max(50, { error: 'at most 50 skills' }).default([]),
   /** PBX endpoint that rings this agent (e.g. `PJSIP/alice`); the simulator rings a virtual phone. */
   endpoint: z.string().min(1).optional(),
@@ -302,6 +294,10 @@ export const configSchema = z
           .min(0, { error: 'expected 0 (no limit) or more seconds' })
           .max(86_400, { error: 'expected at most 86400 seconds' })
           .default(0),
+        /** Evaluated in order when the IVR queues a call; the first rule that matches applies (docs/routing.md). */
+        rules: z.array(routingRuleSchema).default([]),
+        /** Reasons an agent may give for being away (the widget offers them); `missed-call` and `phone-unreachable` are also set by the connector. */
+        awayReasons: z.array(id).min(1).max(30).default([...DEFAULT_AWAY_REASONS]),
       })
       .prefault({}),
     adapters: z.array(adapterSchema).min(1, { error: 'expected at least one adapter' }).prefault([{ id: 'sim', kind: 'simulator' }]),
@@ -331,6 +327,20 @@ export const configSchema = z
         if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'queues', j], message: `unknown queue "${q}"` });
       }),
     );
+    const known = (q: string | undefined, path: Array<string | number>) => {
+      if (q !== undefined && !queueIds.has(q)) ctx.addIssue({ code: 'custom', path, message: `unknown queue "${q}"` });
+    };
+    cfg.queues.forEach((q, i) => {
+      known(q.escalateTo, ['queues', i, 'escalateTo']);
+      if (q.overflow && 'queue' in q.overflow) known(q.overflow.queue, ['queues', i, 'overflow', 'queue']);
+      if (q.overflow && !q.maxWaitSeconds && !q.hours) ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow'], message: 'an overflow needs maxWaitSeconds or hours to apply' });
+    });
+    const cycle = overflowCycle(cfg.queues);
+    if (cycle) ctx.addIssue({ code: 'custom', path: ['queues', cfg.queues.findIndex((q) => q.id === cycle[0]), 'overflow'], message: `overflow loops: ${cycle.join(' -> ')}` });
+    cfg.routing.rules.forEach((r, i) => {
+      known(r.queue, ['routing', 'rules', i, 'queue']);
+      r.when.queue?.forEach((q, j) => known(q, ['routing', 'rules', i, 'when', 'queue', j]));
+    });
     if (!queueIds.has(cfg.ivr.fallbackQueue)) {
       ctx.addIssue({ code: 'custom', path: ['ivr', 'fallbackQueue'], message: `unknown queue "${cfg.ivr.fallbackQueue}"` });
     }
@@ -342,3 +352,18 @@ export type Config = z.output<typeof configSchema>;
 export type AdapterConfig = z.output<typeof adapterSchema>;
 export type AgentConfig = Config['agents'][number];
 export type QueueConfig = Config['queues'][number];
+export type { OverflowAction };
+
+/** The first loop of queue overflows (a -> b -> a), or null. */
+function overflowCycle(queues: ReadonlyArray<{ id: string; overflow?: OverflowAction | undefined }>): string[] | null {
+  const next = new Map(queues.flatMap((q) => (q.overflow && 'queue' in q.overflow ? [[q.id, q.overflow.queue] as const] : [])));
+  for (const start of next.keys()) {
+    const seen: string[] = [start];
+    for (let q = next.get(start); q !== undefined; q = next.get(q)) {
+      if (q === start) return [...seen, q];
+      if (seen.includes(q)) break;
+      seen.push(q);
+    }
+  }
+  return null;
+}

@@ -22,7 +22,10 @@ const POP_ACK_TIMEOUT_MS = 10_000;
 
 const room = (username: string): string => `agent:${username}`;
 const callIdBody = z.strictObject({ callId: z.string().min(1).max(200) });
-const stateBody = z.strictObject({ state: z.enum(['available', 'away'], { error: 'expected available or away' }) });
+const stateBody = z.strictObject({
+  state: z.enum(['available', 'away'], { error: 'expected available or away' }),
+  reason: z.string({ error: 'expected a reason id' }).min(1).max(64).optional(),
+});
 const phoneStateBody = z.strictObject({ registered: z.boolean({ error: 'expected true or false' }) });
 
 function errorBody(err: unknown, log: Logger): ErrorBody {
@@ -102,8 +105,8 @@ export class AgentNamespace implements AgentNotifier {
     };
     const calls = this.deps.calls();
     handle('agent.state.set', (body) => {
-      const { state } = parseOrThrow(stateBody, body, 'state change');
-      calls.setState(username, state);
+      const { state, reason } = parseOrThrow(stateBody, body, 'state change');
+      calls.setState(username, state, reason);
       return { agent: calls.snapshot(username).snapshot.agent };
     });
     handle('call.accept', (body) => void calls.accept(username, parseOrThrow(callIdBody, body).callId));

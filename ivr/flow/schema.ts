@@ -115,8 +115,8 @@ const range = z
 const ranges = z.array(range);
 const day = ranges.default([]);
 
-const hours = z.strictObject({
-  kind: z.literal('hours'),
+/** A weekly schedule in a time zone with holiday overrides (the hours node; queues' hours too). */
+export const openingHours = z.strictObject({
   timezone: z.string().refine(
     (tz) => {
       try {
@@ -133,6 +133,10 @@ const hours = z.strictObject({
   holidays: z
     .array(z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected YYYY-MM-DD' }), name: z.string().optional(), hours: ranges.default([]) }))
     .default([]),
+});
+
+const hours = openingHours.extend({
+  kind: z.literal('hours'),
   open: target,
   closed: target,
 });

@@ -150,6 +150,7 @@ export class Controller {
     const wrapUp = snap.wrapUp && isQueuedCall(username, snap.wrapUp.callId) ? null : snap.wrapUp;
     this.store.update((s) => ({
       agent: snap.agent,
+      awayReasons: snap.awayReasons ?? [],
       offers: snap.offers,
       busyOffers: new Set<string>(),
       activeCall: snap.activeCall,
@@ -233,8 +234,8 @@ export class Controller {
     return r.ok ? null : t(REFUSAL[r.reason]);
   }
 
-  async setAgentState(state: SettableAgentState): Promise<void> {
-    const res = await this.request('agent.state.set', { state });
+  async setAgentState(state: SettableAgentState, reason?: string): Promise<void> {
+    const res = await this.request('agent.state.set', reason ? { state, reason } : { state });
     if (res.ok) this.store.update({ agent: res.agent });
     else this.error(`Could not change your state: ${res.error.message}`);
   }

@@ -43,6 +43,16 @@ export const WITHDRAWN = localized<OfferWithdrawnReason>(
   { 'ring-timeout': 'は時間内に応答がなく次に回されました', declined: 'は拒否されました', 'caller-hangup': 'は発信者が切断しました', 'agent-unavailable': 'は次に回されました' },
 );
 
+const KNOWN_AWAY_REASONS = localized(
+  { 'missed-call': 'Missed a call', 'phone-unreachable': 'Phone unreachable', break: 'Break', lunch: 'Lunch', meeting: 'Meeting', training: 'Training', coaching: 'Coaching' },
+  { 'missed-call': '不在着信', 'phone-unreachable': '電話に接続できません', break: '休憩', lunch: '昼休み', meeting: '会議', training: '研修', coaching: 'コーチング' },
+);
+
+/** An away reason's label: a known one in the current language, else the id in words. */
+export function awayReasonLabel(reason: string): string {
+  return (KNOWN_AWAY_REASONS as Record<string, string>)[reason] ?? queueLabel(reason);
+}
+
 /** `support` -> `Support`, `vip-billing` -> `Vip billing`. */
 export function queueLabel(queue: string): string {
   const words = queue.replace(/[-_]+/g, ' ').trim();

@@ -49,6 +49,8 @@ export interface AppState {
   /** Calls this agent placed with click-to-dial (their pops are not answered here). */
   outboundCalls: ReadonlySet<string>;
   lang: Lang;
+  /** Reasons this agent may give for going away (from the session snapshot). */
+  awayReasons: readonly string[];
 }
 
 export const initialState: AppState = {
@@ -68,6 +70,7 @@ export const initialState: AppState = {
   devicesOpen: false,
   outboundCalls: new Set(),
   lang: 'en',
+  awayReasons: [],
 };
 
 export type Listener = (state: AppState, previous: AppState) => void;

@@ -6,7 +6,7 @@ import type { AgentState, SettableAgentState } from '../../../connector/protocol
 import type { Controller } from '../controller.js';
 import { h, timer } from '../dom.js';
 import { LANGS, lang, t, type Lang } from '../i18n/index.js';
-import { AGENT_STATES } from '../labels.js';
+import { AGENT_STATES, awayReasonLabel } from '../labels.js';
 import type { AppState, ConnectionStatus } from '../state.js';
 import { phoneChip } from './phone-status.js';
 
@@ -18,6 +18,11 @@ const CONNECTION_TEXT: Record<ConnectionStatus, () => string> = {
 };
 
 const SERVER_STATES: AgentState[] = ['on-call', 'after-call-work'];
+/** Set by the connector only: shown when they apply, not offered. */
+const SYSTEM_REASONS = new Set(['missed-call', 'phone-unreachable']);
+
+/** The selector's value for a state: `away:<reason>` for a reasoned away. */
+const optionValue = (state: string, reason?: string): string => (reason ? `${state}:${reason}` : state);
 
 export interface HeaderView {
   el: HTMLElement;
@@ -46,7 +51,8 @@ export function headerView(ctl: Controller): HeaderView {
   select.addEventListener('change', () => {
     pending = true;
     select.setAttribute('aria-busy', 'true');
-    void ctl.setAgentState(select.value as SettableAgentState).finally(() => {
+    const [state, reason] = select.value.split(':') as [SettableAgentState, string | undefined];
+    void ctl.setAgentState(state, reason).finally(() => {
       pending = false;
       select.removeAttribute('aria-busy');
       if (latest) view.update(latest);
@@ -62,6 +68,23 @@ export function headerView(ctl: Controller): HeaderView {
   );
 
   let shownSince = '';
+  let shownReasons = '';
+  /** One "Away: <reason>" option per reason, after plain Away; the connector's own reasons only while they apply. */
+  const syncReasons = (reasons: readonly string[], current: string | undefined): void => {
+    const wanted = reasons.filter((r) => !SYSTEM_REASONS.has(r) || r === current);
+    if (current && !wanted.includes(current)) wanted.push(current);
+    const key = `${wanted.join(',')}|${lang()}`;
+    if (key === shownReasons) return;
+    shownReasons = key;
+    for (const o of [...select.querySelectorAll('option[data-reason]')]) o.remove();
+    const after = select.querySelector('option[value="away"]');
+    let at = after?.nextSibling ?? null;
+    for (const r of wanted) {
+      const o = h('option', { value: optionValue('away', r), 'data-reason': r, disabled: SYSTEM_REASONS.has(r) }, `${AGENT_STATES.away}: ${awayReasonLabel(r)}`);
+      select.insertBefore(o, at);
+      at = o.nextSibling;
+    }
+  };
   const view: HeaderView = {
     el,
     update(s: AppState): void {
@@ -71,7 +94,8 @@ export function headerView(ctl: Controller): HeaderView {
       const state = agent?.state ?? '';
       el.dataset['agentState'] = state;
       // While a change is in flight the select shows the agent's choice; afterwards, the server's truth.
-      if (state && !pending) select.value = state;
+      syncReasons(s.awayReasons, agent?.awayReason);
+      if (state && !pending) select.value = optionValue(state, state === 'away' ? agent?.awayReason : undefined);
       if (agent && agent.stateSince !== shownSince) {
         shownSince = agent.stateSince;
         since.replaceChildren(t('header.for'), timer({ since: agent.stateSince, label: t('header.timeInState') }));
