@@ -66,7 +66,7 @@ function checkEvents(events: readonly RigEvent[]): void {
   }
 }
 
-async function run(r: RoutingRig, cmds: readonly Cmd[]): Promise<void> {
+async function run(r: RoutingRig, cmds: readonly Cmd[]): Promise<string[]> {
   const calls: string[] = [];
   let n = 0;
   const offered = (agent: string) => {
@@ -123,9 +123,77 @@ async function run(r: RoutingRig, cmds: readonly Cmd[]): Promise<void> {
     await vi.advanceTimersByTimeAsync(0);
     checkEvents(r.events);
   }
+  return calls;
+}
+
+/**
+ * A claim that answers later and sometimes says "taken" (as the cluster's shared
+ * claim does when another node won the agent), driven by fast-check's choices.
+ */
+function asyncClaims(r: RoutingRig, outcomes: Iterator<{ delayMs: number; won: boolean }>): void {
+  r.presence.claimer = (agent, callId) => {
+    if (agent.offeredCallId !== null) return false;
+    r.presence.setOffer(agent, callId); // optimistic, as the shared claim does
+    const { delayMs, won } = outcomes.next().value ?? { delayMs: 0, won: true };
+    return new Promise<boolean>((resolve) =>
+      setTimeout(() => {
+        if (!won) r.presence.releaseOffer(agent, callId);
+        resolve(won);
+      }, delayMs),
+    );
+  };
 }
 
 describe('routing under concurrent arrivals', () => {
+  it('with claims that answer later and sometimes lose to another node: the same invariants, and no call is lost', async () => {
+    const outcome = fc.record({ delayMs: fc.constantFrom(0, 1, 30), won: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(cmd, { minLength: 10, maxLength: 60 }), fc.infiniteStream(outcome), async (cmds, outcomes) => {
+        vi.useFakeTimers({ now: new Date('2026-11-23T15:00:00Z') });
+        const r = routingRig(
+          {
+            queues: [{ id: 'standard', name: 'Standard' }, { id: 'priority', name: 'Priority', priority: 10 }, { id: 'emea', name: 'EMEA' }],
+            ivr: { fallbackQueue: 'standard' },
+            routesByNumber: { '+18005550100': 'standard', '+18005550101': 'priority', '+18005550102': 'emea' },
+            agents: AGENTS.map((a) => agentEntry(a, QUEUES)),
+          },
+          { ringTimeoutMs: 15_000 },
+        );
+        asyncClaims(r, outcomes[Symbol.iterator]());
+        try {
+          await r.sim.connect();
+          const calls = await run(r, cmds);
+          // Everyone who can be is made available; then no caller may wait while an agent is free (none stuck in a claim).
+          for (const a of AGENTS) {
+            try {
+              r.center.finishWrapUp(a, null);
+              r.center.setState(a, 'available');
+            } catch {
+              // on a call
+            }
+          }
+          // Long enough for chains of lost claims (each up to 30 ms), short of the ring timeout.
+          await vi.advanceTimersByTimeAsync(5_000);
+          checkEvents(r.events);
+          const free = AGENTS.filter((a) => {
+            const p = r.presence.get(a)!;
+            return p.state === 'available' && p.offeredCallId === null;
+          });
+          // A call waits for someone other than an agent who declined or missed it (docs/routing.md).
+          const skipped = (id: string) => new Set(r.events.filter((e) => e.kind === 'withdrawn' && e.callId === id && e.reason !== 'caller-hangup').map((e) => e.agent));
+          for (const id of calls.filter((c) => r.center.getCall(c)?.phase === 'queued')) {
+            const could = free.filter((a) => !skipped(id).has(a));
+            expect(could, `call ${id} waits while ${could.join(',')} is free`).toEqual([]);
+          }
+        } finally {
+          r.center.close();
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('never offers one call twice at once, nor two calls to one agent', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { minLength: 10, maxLength: 60 }), async (cmds) => {

@@ -34,8 +34,28 @@ export interface AgentPresence {
   wrapUpEndsAtMs?: number | null;
 }
 
+/** What a change touched: the state (with its reason and times), the offer, the call, the phone, the wrap-up limit. */
+export type PresenceField = 'state' | 'offer' | 'call' | 'reachable' | 'wrapUp';
+export type PresenceListener = (agent: AgentPresence, fields: readonly PresenceField[]) => void;
+
+/**
+ * Takes an agent for a call, cluster-wide. The local board decides alone
+ * (synchronously); a shared board (connector/cluster) asks Redis. MUST set
+ * `offeredCallId` before returning (optimistically, for a promise) so that no
+ * other local dispatch picks the agent meanwhile, and MUST clear it when the
+ * claim fails.
+ */
+export type AgentClaimer = (agent: AgentPresence, callId: string) => boolean | Promise<boolean>;
+
 export class PresenceBoard {
   private readonly agents = new Map<string, AgentPresence>();
+  private readonly listeners = new Set<PresenceListener>();
+  /** Replaced by the cluster's shared claim; see AgentClaimer. */
+  claimer: AgentClaimer = (agent, callId) => {
+    if (agent.offeredCallId !== null) return false;
+    this.setOffer(agent, callId);
+    return true;
+  };
 
   constructor(agents: readonly AgentConfig[], now: number = Date.now()) {
     for (const a of agents) {
@@ -87,20 +107,79 @@ export class PresenceBoard {
     return this.agents.delete(username);
   }
 
+  /** Hears every change made through this board's methods (not `applyRemote`). */
+  onChange(listener: PresenceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(agent: AgentPresence, ...fields: PresenceField[]): void {
+    for (const l of this.listeners) l(agent, fields);
+  }
+
   /** Sets a state (and, for `away`, its reason); returns false when nothing changed. */
   set(agent: AgentPresence, state: AgentState, now: number = Date.now(), awayReason: string | null = null): boolean {
     const reason = state === 'away' ? awayReason : null;
     if (agent.state === state) {
       if (agent.awayReason === reason) return false;
       agent.awayReason = reason; // a new reason, same state: the time away keeps running
+      this.changed(agent, 'state');
       return true;
     }
     agent.state = state;
     agent.awayReason = reason;
+    const hadLimit = agent.wrapUpEndsAtMs != null;
     agent.wrapUpEndsAtMs = null; // a limit belongs to the after-call work it was set for
     agent.stateSinceMs = now;
     if (state === 'available') agent.idleSinceMs = now;
+    if (hadLimit) this.changed(agent, 'state', 'wrapUp');
+    else this.changed(agent, 'state');
     return true;
+  }
+
+  /** Takes the agent for `callId` (see AgentClaimer): true, false, or a promise of either. */
+  claim(agent: AgentPresence, callId: string): boolean | Promise<boolean> {
+    return this.claimer(agent, callId);
+  }
+
+  /** The call ringing the agent (one at a time), or null. */
+  setOffer(agent: AgentPresence, callId: string | null): void {
+    if (agent.offeredCallId === callId) return;
+    agent.offeredCallId = callId;
+    this.changed(agent, 'offer');
+  }
+
+  /** Clears the offer only if it is still `callId`. */
+  releaseOffer(agent: AgentPresence, callId: string): void {
+    if (agent.offeredCallId === callId) this.setOffer(agent, null);
+  }
+
+  /** The call the agent is on or wrapping up, or null. */
+  setCall(agent: AgentPresence, callId: string | null): void {
+    if (agent.callId === callId) return;
+    agent.callId = callId;
+    this.changed(agent, 'call');
+  }
+
+  setReachable(agent: AgentPresence, reachable: boolean): void {
+    if (agent.reachable === reachable) return;
+    agent.reachable = reachable;
+    this.changed(agent, 'reachable');
+  }
+
+  setWrapUpEnd(agent: AgentPresence, atMs: number | null): void {
+    agent.wrapUpEndsAtMs = atMs;
+    this.changed(agent, 'wrapUp');
+  }
+
+  /**
+   * Takes fields another node wrote (the cluster's shared presence): no listener
+   * hears it. Returns the agent, or undefined when it is not on this board.
+   */
+  applyRemote(username: string, fields: Partial<Pick<AgentPresence, 'state' | 'awayReason' | 'stateSinceMs' | 'idleSinceMs' | 'offeredCallId' | 'callId' | 'reachable' | 'wrapUpEndsAtMs'>>): AgentPresence | undefined {
+    const agent = this.agents.get(username);
+    if (agent) Object.assign(agent, fields);
+    return agent;
   }
 
   /**

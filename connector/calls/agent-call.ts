@@ -50,8 +50,8 @@ export function agentCallConnected(deps: AgentCallDeps, record: CallRecord, at: 
   deps.calls.save(record);
   const agent = deps.presence.get(record.agent);
   if (agent) {
-    agent.offeredCallId = agent.offeredCallId === record.callId ? null : agent.offeredCallId;
-    agent.callId = record.callId;
+    deps.presence.releaseOffer(agent, record.callId);
+    deps.presence.setCall(agent, record.callId);
     deps.presence.set(agent, 'on-call');
     deps.notifier.agentState(agent.username, deps.presence.snapshot(agent));
   }

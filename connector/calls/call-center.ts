@@ -245,8 +245,8 @@ export class CallCenter {
     call.record.connectedAt = at;
     this.o.calls.save(call.record);
     if (agent) {
-      agent.offeredCallId = null;
-      agent.callId = call.record.callId;
+      this.o.presence.setOffer(agent, null);
+      this.o.presence.setCall(agent, call.record.callId);
       this.o.presence.set(agent, 'on-call');
       this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
     }
@@ -307,7 +307,7 @@ export class CallCenter {
     const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
     if (offered?.offer?.answered) throw new AppError('AGENT_BUSY', 'A call is being connected to you.');
     if (agent.state === 'after-call-work') this.endWrapUpOf(agent.callId);
-    if (agent.state === 'after-call-work') agent.callId = null;
+    if (agent.state === 'after-call-work') this.o.presence.setCall(agent, null);
     this.clearWrapUp(username);
     // The state first: a withdrawn offer must not come straight back to an agent going away.
     if (this.o.presence.set(agent, state, Date.now(), reason ?? null)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
@@ -322,7 +322,7 @@ export class CallCenter {
   setPhoneReachable(username: string, reachable: boolean): void {
     const agent = this.agent(username);
     if (agent.reachable === reachable) return;
-    agent.reachable = reachable;
+    this.o.presence.setReachable(agent, reachable);
     this.o.log.info({ agent: username, reachable }, 'agent phone reachability changed');
     const offered = agent.offeredCallId ? this.live.get(agent.offeredCallId) : undefined;
     if (!reachable && offered && !offered.offer?.answered) this.o.dispatcher.withdraw(offered, 'agent-unavailable', { requeue: true, exclude: false });
@@ -369,7 +369,7 @@ export class CallCenter {
     if (agent.state !== 'after-call-work' || (callId !== null && agent.callId !== callId)) return false;
     this.clearWrapUp(username);
     this.endWrapUpOf(agent.callId);
-    agent.callId = null;
+    this.o.presence.setCall(agent, null);
     this.o.presence.set(agent, 'available');
     this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
     this.o.dispatcher.dispatch();
@@ -394,7 +394,7 @@ export class CallCenter {
     const agent = this.o.presence.get(username);
     this.clearWrapUp(username);
     if (ms <= 0 || agent?.state !== 'after-call-work') return;
-    agent.wrapUpEndsAtMs = Date.now() + ms;
+    this.o.presence.setWrapUpEnd(agent, Date.now() + ms);
     const timer = setTimeout(() => {
       this.wrapUpTimers.delete(username);
       if (this.finishWrapUp(username, callId)) this.o.log.info({ agent: username, callId }, 'wrap-up time ran out');

@@ -67,7 +67,7 @@ export class ClickToDial {
     const record = newAgentCallRecord(this.o, { callId: ids.callId, adapterId: adapter.id, aniRaw: to, dnis: to, callerName: null, at, agent: username });
     this.o.calls.save(record);
     this.active.set(ids.callId, record);
-    agent.offeredCallId = ids.callId; // no inbound offer while the agent's own call rings
+    this.o.presence.setOffer(agent, ids.callId); // no inbound offer while the agent's own call rings
     const now = Date.now();
     this.o.notifier.offered(username, buildScreenPop(record, { offeredAtMs: now, expiresAtMs: now + this.o.ringEstimateMs, caseType: this.o.caseType }), () => {});
     this.o.log.info({ callId: ids.callId, agent: username, adapter: adapter.id }, 'click-to-dial: ringing the agent');
@@ -90,7 +90,7 @@ export class ClickToDial {
 
   private release(record: CallRecord): void {
     const agent = record.agent ? this.o.presence.get(record.agent) : undefined;
-    if (agent?.offeredCallId === record.callId) agent.offeredCallId = null;
+    if (agent) this.o.presence.releaseOffer(agent, record.callId);
   }
 }
 

@@ -72,11 +72,7 @@ export class Dispatcher {
     call.record.phase = 'queued';
     // Back in the line (first time, or after a missed offer or a failed bridge): the caller hears hold again.
     call.hold ??= this.o.startHold(call);
-    const { priority } = call.record;
-    const at = call.record.queuedAt ?? '';
-    const i = this.waiting.findIndex((c) => c.record.priority < priority || (c.record.priority === priority && (c.record.queuedAt ?? '') > at));
-    if (i === -1) this.waiting.push(call);
-    else this.waiting.splice(i, 0, call);
+    this.insert(call);
     if (this.armOverflow(call)) return;
     this.dispatch();
   }
@@ -162,8 +158,41 @@ export class Dispatcher {
       const agent = this.o.presence.pick(queue, skills, call.declinedBy);
       if (!agent) continue;
       this.remove(call);
-      this.offer(call, agent.username);
+      const claimed = this.o.presence.claim(agent, call.record.callId);
+      if (claimed === true) this.offer(call, agent.username);
+      else if (claimed === false) this.insert(call);
+      else claimed.then(
+        (ok) => this.claimed(call, agent.username, ok),
+        (err: unknown) => {
+          this.o.log.warn({ err, callId: call.record.callId, agent: agent.username }, 'claiming the agent failed');
+          this.claimed(call, agent.username, false);
+        },
+      );
     }
+  }
+
+  /** A cluster claim came back: offer, or put the call back in line (the agent was taken elsewhere). */
+  private claimed(call: LiveCall, username: string, ok: boolean): void {
+    const agent = this.o.presence.get(username);
+    // The caller hung up, or the agent went away or lost their phone, while the claim was out.
+    const gone = call.record.phase === 'ended';
+    if (ok && (gone || !agent || agent.state !== 'available' || !agent.reachable)) {
+      if (agent) this.o.presence.releaseOffer(agent, call.record.callId);
+      ok = false;
+    }
+    if (ok) return this.offer(call, username);
+    if (!gone) return this.enqueue(call);
+    // The agent is free again: someone else in line may take them.
+    this.dispatch();
+  }
+
+  /** Puts the call at its place in line (priority, then first queue time). */
+  private insert(call: LiveCall): void {
+    const { priority } = call.record;
+    const at = call.record.queuedAt ?? '';
+    const i = this.waiting.findIndex((c) => c.record.priority < priority || (c.record.priority === priority && (c.record.queuedAt ?? '') > at));
+    if (i === -1) this.waiting.push(call);
+    else this.waiting.splice(i, 0, call);
   }
 
   private offer(call: LiveCall, username: string): void {
@@ -187,7 +216,6 @@ export class Dispatcher {
     };
     call.offer = offer;
     call.record.phase = 'offered';
-    agent.offeredCallId = call.record.callId;
     this.o.log.info({ callId: call.record.callId, agent: username, queue: call.record.queue }, 'call offered');
     // The pop first, then the phone rings: the pop arrives before the agent can answer.
     this.o.notifier.offered(username, pop, () => this.delivered(offer));
@@ -292,7 +320,7 @@ export class Dispatcher {
     clearTimeout(offer.timer);
     call.offer = null;
     const agent = this.o.presence.get(offer.agent);
-    if (agent && agent.offeredCallId === call.record.callId) agent.offeredCallId = null;
+    if (agent) this.o.presence.releaseOffer(agent, call.record.callId);
     if (offer.legId) void call.adapter.cancelAgentLeg(offer.legId).catch(() => {});
     this.o.notifier.offerWithdrawn(offer.agent, call.record.callId, reason);
     if (opts.exclude) call.declinedBy.add(offer.agent);

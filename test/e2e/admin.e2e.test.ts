@@ -104,6 +104,8 @@ describe('admin console and reports in a browser', () => {
     expect((await server!.sb.db.prepare("SELECT disabled FROM agents WHERE username = 'bob'").get()) as unknown).toEqual({ disabled: 1 });
 
     // The main flow is drawn; a broken edit is refused with its line.
+    await p.locator('.flow-item[data-flow="main"]').click();
+    await p.locator('.flow-item[data-flow="main"][aria-pressed="true"]').waitFor();
     await p.locator('#flow-diagram img.flow-svg').waitFor();
     expect(await p.locator('#flow-diagram img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100)).toBe(true);
     const source = await p.locator('#flow-source').inputValue();
