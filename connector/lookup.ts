@@ -4,6 +4,7 @@
  */
 import { normalizePhone, type CountryCode, type NormalizedPhone } from './phone/normalize.js';
 import type { LookupResult } from './protocol.js';
+import type { CaseRepo, ContactRepo } from './store/data-layer.js';
 import type { CaseStore, ContactStore } from './store/types.js';
 
 /** Open cases shown on a pop; more would not fit and are one click away. */
@@ -36,6 +37,36 @@ export function lookupCaller(aniRaw: string, deps: LookupDeps, normalized?: Norm
   if (!first) return { outcome: 'none', reason: 'not-found' };
 
   const openCases = deps.cases.openCasesFor(
+    matches.map((m) => m.contact.id),
+    MAX_OPEN_CASES,
+  );
+  if (matches.length === 1) {
+    return { outcome: 'one', contact: first.contact, account: first.account, openCases };
+  }
+  return { outcome: 'many', matches, openCases };
+}
+
+export interface AsyncLookupDeps {
+  contacts: Pick<ContactRepo, 'findByE164'>;
+  cases: Pick<CaseRepo, 'openCasesFor'>;
+  /** Region for reading an ANI without a country code. */
+  defaultRegion: CountryCode;
+}
+
+/**
+ * {@link lookupCaller} over the asynchronous data layer (either store): the same
+ * outcomes, two indexed queries (contacts by number, then their open cases).
+ */
+export async function lookupCallerAsync(aniRaw: string, deps: AsyncLookupDeps, normalized?: NormalizedPhone): Promise<LookupResult> {
+  const phone = normalized ?? normalizePhone(aniRaw, deps.defaultRegion);
+  if (phone.status === 'withheld') return { outcome: 'none', reason: 'withheld' };
+  if (phone.e164 === null) return { outcome: 'none', reason: 'invalid-number' };
+
+  const matches = await deps.contacts.findByE164(phone.e164);
+  const first = matches[0];
+  if (!first) return { outcome: 'none', reason: 'not-found' };
+
+  const openCases = await deps.cases.openCasesFor(
     matches.map((m) => m.contact.id),
     MAX_OPEN_CASES,
   );

@@ -78,6 +78,7 @@ describe('SqliteCaseStore.create', () => {
         createdAt: '2025-06-01T10:00:01.000Z',
         firstResponseAt: null,
         firstResponseBy: null,
+        assignee: 'alice',
       },
     });
     const numbers = [cases.create(newCase(), null), cases.create(newCase(), null)].map((r) =>

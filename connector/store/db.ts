@@ -15,6 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { ADAPTER_OVERRIDES_MIGRATION } from '../adapters/overrides.js';
 import { AGENT_SKILLS_MIGRATION, CASE_FIRST_RESPONSE_MIGRATION } from './skills-and-response-migrations.js';
 import { AGENTS_AND_AUDIT_MIGRATION } from './agents-migration.js';
+import { CASE_ESCALATION_MIGRATION } from './escalation-migration.js';
 import { DatabaseOpenError, SchemaTooNewError } from './errors.js';
 
 /** A better-sqlite3 connection. */
@@ -148,6 +149,7 @@ export const MIGRATIONS: Migration[] = [
   ADAPTER_OVERRIDES_MIGRATION,
   AGENT_SKILLS_MIGRATION,
   CASE_FIRST_RESPONSE_MIGRATION,
+  CASE_ESCALATION_MIGRATION,
 ];
 
 /**

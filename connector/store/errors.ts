@@ -72,3 +72,24 @@ export class CsvReadError extends Error {
     super(`cannot read ${filePath}`, options);
   }
 }
+
+/** Another process held the PostgreSQL migration lock for longer than we wait. */
+export class MigrationLockTimeoutError extends Error {
+  readonly code = 'DB_MIGRATION_LOCKED' as const;
+  override readonly name = 'MigrationLockTimeoutError';
+  constructor(
+    readonly waitedMs: number,
+    options: { cause: unknown },
+  ) {
+    super(`another process has been migrating the database for over ${waitedMs} ms; is one stuck?`, options);
+  }
+}
+
+/** The PostgreSQL connection has no schema to create tables in (its search_path names none that exists). */
+export class SchemaMissingError extends Error {
+  readonly code = 'DB_SCHEMA_MISSING' as const;
+  override readonly name = 'SchemaMissingError';
+  constructor(readonly searchPath: string) {
+    super(`no schema of the search_path "${searchPath}" exists; create it first`);
+  }
+}

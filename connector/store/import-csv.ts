@@ -13,14 +13,20 @@
  * account, same first number) is not written again and is reported as a
  * duplicate, so importing a file twice, or again after fixing its bad rows,
  * is safe.
+ *
+ * The rows go to a {@link ContactRepo}'s `upsertBatch` (one transaction per batch), so
+ * the same import fills either store; given a SQLite database it writes there directly.
  */
 import { createReadStream } from 'node:fs';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { normalizePhone, type CountryCode } from '../phone/normalize.js';
+import type { ContactRepo } from './data-layer.js';
 import type { Database } from './db.js';
 import { CsvHeaderInvalidError, CsvReadError } from './errors.js';
-import { SqliteContactStore, type ContactInput, type ContactPhoneInput } from './sqlite-contacts.js';
+import { SqliteContactStore } from './sqlite-contacts.js';
+import { SqliteContactRepo } from './sqlite/repos.js';
+import type { ContactBatchRow, ContactPhoneInput } from './types.js';
 
 export interface ImportReport {
   imported: number;
@@ -43,48 +49,38 @@ type Column = (typeof KNOWN_COLUMNS)[number];
 /** Deliberately loose: one `@`, a dot in the domain, no spaces. Deliverability is not ours to judge. */
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-interface PendingRow {
+interface PendingRow extends ContactBatchRow {
   line: number;
-  input: ContactInput;
-  /** The number a duplicate is recognized by. */
-  e164: string;
 }
 
 /**
- * Imports contacts from a CSV file.
+ * Imports contacts from a CSV file into `target`: a SQLite database, or any
+ * {@link ContactRepo} (PostgreSQL in scale-out mode).
  *
  * @throws CsvHeaderInvalidError (`CSV_HEADER_INVALID`) when the first line
  *   lacks a required column or repeats one; nothing is written then.
  * @throws CsvReadError (`CSV_READ_FAILED`) when the file cannot be read.
  */
 export async function importContactsCsv(
-  db: Database,
+  target: Database | ContactRepo,
   filePath: string,
   region: CountryCode,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
-  const store = new SqliteContactStore(db);
-  const accounts = new Map(
-    db
-      .prepare<[], { id: number; account_number: string }>('SELECT id, account_number FROM accounts')
-      .all()
-      .map((a) => [a.account_number, a.id]),
-  );
+  const repo = 'upsertBatch' in target ? target : new SqliteContactRepo(new SqliteContactStore(target));
+  const accounts = new Map((await repo.listAccounts()).map((a) => [a.accountNumber, a.id]));
   const report: ImportReport = { imported: 0, rejected: [] };
 
-  const flush = db.transaction((rows: PendingRow[]) => {
-    for (const row of rows) {
-      const { firstName, lastName, accountId } = row.input;
-      const existing = store.findSameContact(firstName, lastName, accountId, row.e164);
-      if (existing !== null) {
-        report.rejected.push({ line: row.line, reason: `duplicate of contact ${existing}` });
-        continue;
-      }
-      store.addContact(row.input);
-      report.imported++;
-    }
-  });
+  const flush = async (rows: PendingRow[]): Promise<void> => {
+    if (rows.length === 0) return;
+    const outcomes = await repo.upsertBatch(rows);
+    rows.forEach((row, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.kind === 'duplicate') report.rejected.push({ line: row.line, reason: `duplicate of contact ${outcome.id}` });
+      else report.imported++;
+    });
+  };
 
   const skipped: CsvError[] = [];
   const parser = parse({
@@ -130,7 +126,7 @@ export async function importContactsCsv(
       }
       batch.push(row);
       if (batch.length >= batchSize) {
-        flush(batch);
+        await flush(batch);
         batch = [];
       }
     }
@@ -138,7 +134,7 @@ export async function importContactsCsv(
     source.destroy();
   }
   if (columns === null) throw new CsvHeaderInvalidError(`${filePath} is empty: no header line`, [...REQUIRED]);
-  flush(batch);
+  await flush(batch);
 
   for (const err of skipped) {
     // Both stop the parser: the bad record starts right after the last good one.

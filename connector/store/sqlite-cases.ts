@@ -1,23 +1,33 @@
 /**
  * Cases in SQLite, with Idempotency-Key replay. A save, the contact it may
- * create and its idempotency record commit together or not at all.
+ * create, its idempotency record and its `created` event commit together or
+ * not at all; every later change commits with its event.
  */
 import type { CaseSummary, IvrStep } from '../protocol.js';
 import { normalizePhone, type CountryCode } from '../phone/normalize.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './db.js';
+import { caseEvent, diff, formatNumber, page, parseCaseNumber, statusAfterEscalation } from './case-rules.js';
 import { AccountNotFoundError, CaseContactConflictError, ContactNotFoundError } from './errors.js';
 import { requestHash } from './request-hash.js';
+import { SqliteCaseEvents } from './sqlite-case-events.js';
 import { SqliteContactStore } from './sqlite-contacts.js';
-import type { CaseFilter, CasePatch, CaseRecord, CaseStore, CreateCaseResult, NewCase } from './types.js';
+import type {
+  AssignInput,
+  AssignResult,
+  CaseEvent,
+  CaseFilter,
+  CasePatch,
+  CaseRecord,
+  CaseStore,
+  ChangeAuthor,
+  CreateCaseResult,
+  EscalateInput,
+  EscalateResult,
+  NewCase,
+} from './types.js';
 
-/** Page size of {@link SqliteCaseStore.list} when the filter gives none. */
-export const LIST_DEFAULT_LIMIT = 50;
-/** Largest page of {@link SqliteCaseStore.list}; larger limits are cut to it. */
-export const LIST_MAX_LIMIT = 500;
-
-/** Case numbers are shown zero-padded to this width. */
-const NUMBER_WIDTH = 8;
+export { formatNumber, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from './case-rules.js';
 
 export interface SqliteCaseStoreOptions {
   /** Region for reading a new contact's number and the `phone` filter. */
@@ -49,6 +59,7 @@ interface CaseRow {
   created_at: string;
   first_response_at: string | null;
   first_response_by: string | null;
+  assignee: string | null;
 }
 
 type SummaryRow = Pick<CaseRow, 'number' | 'subject' | 'type' | 'status' | 'priority' | 'created_at'>;
@@ -67,8 +78,13 @@ export class SqliteCaseStore implements CaseStore {
   private readonly accountExists;
   /** Open-case statements by limit: [one contact, several contacts]. */
   private readonly openFor = new Map<number, [Statement<[number], SummaryRow>, Statement<[string], SummaryRow>]>();
+  private readonly history: SqliteCaseEvents;
+  private readonly setQueue;
+  private readonly setAssignee;
   private readonly createTx;
   private readonly updateTx;
+  private readonly escalateTx;
+  private readonly assignTx;
 
   constructor(
     private readonly db: Database,
@@ -86,14 +102,17 @@ export class SqliteCaseStore implements CaseStore {
     );
     this.insertCase = db.prepare<[Record<string, unknown>]>(
       `INSERT INTO cases (subject, type, priority, status, origin, description, disposition, contact_id,
-         account_id, call_id, ani, ani_e164, dnis, queue, ivr_path, wait_seconds, talk_seconds, agent, created_at)
+         account_id, call_id, ani, ani_e164, dnis, queue, ivr_path, wait_seconds, talk_seconds, agent, created_at, assignee)
        VALUES (@subject, @type, @priority, @status, @origin, @description, @disposition, @contactId,
-         @accountId, @callId, @ani, @aniE164, @dnis, @queue, @ivrPath, @waitSeconds, @talkSeconds, @agent, @createdAt)`,
+         @accountId, @callId, @ani, @aniE164, @dnis, @queue, @ivrPath, @waitSeconds, @talkSeconds, @agent, @createdAt, @assignee)`,
     );
     this.contactAccount = db.prepare<[number], { account_id: number | null }>(
       'SELECT account_id FROM contacts WHERE id = ?',
     );
     this.accountExists = db.prepare<[number], number>('SELECT 1 FROM accounts WHERE id = ?').pluck();
+    this.history = new SqliteCaseEvents(db);
+    this.setQueue = db.prepare<[string, string, number]>('UPDATE cases SET queue = ?, status = ?, assignee = NULL WHERE number = ?');
+    this.setAssignee = db.prepare<[string, number]>('UPDATE cases SET assignee = ? WHERE number = ? AND assignee IS NULL');
     this.createTx = db.transaction((input: NewCase, key: string | null, hash: string): CreateCaseResult => {
       if (key !== null) {
         const earlier = this.keyByKey.get(key);
@@ -127,27 +146,48 @@ export class SqliteCaseStore implements CaseStore {
         talkSeconds: input.talkSeconds,
         agent: input.agent,
         createdAt,
+        assignee: input.assignee === undefined ? input.agent : input.assignee,
       });
       const number = Number(lastInsertRowid);
       if (key !== null) this.insertKey.run(key, hash, number, createdAt);
       const record = this.getByNumber(number);
       if (!record) throw new Error(`case ${number} vanished inside its own transaction`);
+      this.history.append(number, caseEvent({ at: createdAt, by: input.agent, kind: 'created', toQueue: record.queue, assignee: record.assignee }));
       return { kind: 'created', record };
     });
-    const PATCHABLE = ['subject', 'description', 'status', 'priority', 'disposition'] as const;
-    this.updateTx = db.transaction((number: number, patch: CasePatch, response: { at: string; by: string } | null) => {
+    this.updateTx = db.transaction((number: number, patch: CasePatch, response: ChangeAuthor | null, author: ChangeAuthor | undefined) => {
       const before = this.getByNumber(number);
       if (!before) return null;
-      const changed = PATCHABLE.filter((k) => patch[k] !== undefined && patch[k] !== before[k]);
+      const { changed, next } = diff(before, patch);
       if (changed.length === 0) return { record: before, changed };
-      const next = { ...before, ...Object.fromEntries(changed.map((k) => [k, patch[k]])) } as CaseRecord;
       db.prepare(
         `UPDATE cases SET subject = @subject, description = @description, status = @status, priority = @priority, disposition = @disposition,
                 first_response_by = CASE WHEN first_response_at IS NULL THEN @by ELSE first_response_by END,
                 first_response_at = COALESCE(first_response_at, @at)
           WHERE number = @number`,
       ).run({ subject: next.subject, description: next.description, status: next.status, priority: next.priority, disposition: next.disposition, by: response?.by ?? null, at: response?.at ?? null, number });
+      const who = author ?? response ?? { at: this.now().toISOString(), by: before.agent };
+      this.history.append(number, caseEvent({ at: who.at, by: who.by, kind: 'updated', fields: changed }));
       return { record: this.getByNumber(number) as CaseRecord, changed };
+    });
+    this.escalateTx = db.transaction((number: number, input: EscalateInput): EscalateResult | null => {
+      const before = this.getByNumber(number);
+      if (!before) return null;
+      if (before.status === 'closed') return { kind: 'closed', record: before };
+      this.setQueue.run(input.toQueue, statusAfterEscalation(before.status), number);
+      this.history.append(
+        number,
+        caseEvent({ at: input.at, by: input.by, kind: 'escalated', fromQueue: before.queue, toQueue: input.toQueue, note: input.note }),
+      );
+      return { kind: 'escalated', record: this.getByNumber(number) as CaseRecord };
+    });
+    this.assignTx = db.transaction((number: number, input: AssignInput): AssignResult | null => {
+      const before = this.getByNumber(number);
+      if (!before) return null;
+      if (before.status === 'closed') return { kind: 'closed', record: before };
+      if (this.setAssignee.run(input.assignee, number).changes === 0) return { kind: 'taken', record: before };
+      this.history.append(number, caseEvent({ at: input.at, by: input.by, kind: 'assigned', assignee: input.assignee }));
+      return { kind: 'assigned', record: this.getByNumber(number) as CaseRecord };
     });
   }
 
@@ -156,9 +196,39 @@ export class SqliteCaseStore implements CaseStore {
    * transaction; the first response is set once (COALESCE) and only when
    * something changed. Repeating a patch changes nothing the second time.
    */
-  update(number: string, patch: CasePatch, response: { at: string; by: string } | null): { record: CaseRecord; changed: Array<keyof CasePatch> } | null {
-    if (!/^\d{1,15}$/.test(number)) return null;
-    return this.updateTx.immediate(Number(number), patch, response);
+  update(
+    number: string,
+    patch: CasePatch,
+    response: ChangeAuthor | null,
+    author?: ChangeAuthor,
+  ): { record: CaseRecord; changed: Array<keyof CasePatch> } | null {
+    const n = parseCaseNumber(number);
+    return n === null ? null : this.updateTx.immediate(n, patch, response, author);
+  }
+
+  /**
+   * Moves the case to another tier's queue, unassigned, in one IMMEDIATE
+   * transaction with its `escalated` event. A closed case is left alone.
+   */
+  escalate(number: string, input: EscalateInput): EscalateResult | null {
+    const n = parseCaseNumber(number);
+    return n === null ? null : this.escalateTx.immediate(n, input);
+  }
+
+  /**
+   * Gives an unassigned case to an agent. The UPDATE only matches while the
+   * assignee is NULL, so of two takers (even in two processes) one wins.
+   */
+  assign(number: string, input: AssignInput): AssignResult | null {
+    const n = parseCaseNumber(number);
+    return n === null ? null : this.assignTx.immediate(n, input);
+  }
+
+  /** The case's history, oldest first; null for no such case. */
+  events(number: string): CaseEvent[] | null {
+    const n = parseCaseNumber(number);
+    if (n === null || !this.byNumber.get(n)) return null;
+    return this.history.of(n);
   }
 
   /**
@@ -178,8 +248,8 @@ export class SqliteCaseStore implements CaseStore {
 
   /** A case by its number, padded (`00001001`) or not (`1001`). */
   get(number: string): CaseRecord | null {
-    if (!/^\d{1,15}$/.test(number)) return null;
-    return this.getByNumber(Number(number));
+    const n = parseCaseNumber(number);
+    return n === null ? null : this.getByNumber(n);
   }
 
   /**
@@ -203,14 +273,14 @@ export class SqliteCaseStore implements CaseStore {
       );
       params.e164 = phone.e164;
     }
-    for (const key of ['type', 'status', 'agent'] as const) {
+    for (const key of ['type', 'status', 'agent', 'assignee', 'queue'] as const) {
       if (filter[key] !== undefined) {
         where.push(`${key} = @${key}`);
         params[key] = filter[key];
       }
     }
-    params.limit = clamp(filter.limit ?? LIST_DEFAULT_LIMIT, 1, LIST_MAX_LIMIT);
-    params.offset = clamp(filter.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
+    if (filter.unassigned !== undefined) where.push(filter.unassigned ? 'assignee IS NULL' : 'assignee IS NOT NULL');
+    Object.assign(params, page(filter));
     const sql =
       `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ' ORDER BY number DESC LIMIT @limit OFFSET @offset';
@@ -305,17 +375,12 @@ export class SqliteCaseStore implements CaseStore {
   private statement(sql: string): ReturnType<Database['prepare']> {
     let stmt = this.listStatements.get(sql);
     if (!stmt) {
-      // At most 2^5 filter shapes, so the cache stays small.
+      // A few hundred filter shapes at most (each filter present or not), so the cache stays bounded.
       stmt = this.db.prepare(sql);
       this.listStatements.set(sql, stmt);
     }
     return stmt;
   }
-}
-
-/** `1001` -> `00001001`. */
-export function formatNumber(n: number): string {
-  return String(n).padStart(NUMBER_WIDTH, '0');
 }
 
 function toRecord(row: CaseRow): CaseRecord {
@@ -342,10 +407,6 @@ function toRecord(row: CaseRow): CaseRecord {
     createdAt: row.created_at,
     firstResponseAt: row.first_response_at,
     firstResponseBy: row.first_response_by,
+    assignee: row.assignee,
   };
-}
-
-function clamp(n: number, min: number, max: number): number {
-  if (!Number.isFinite(n)) return max;
-  return Math.min(max, Math.max(min, Math.trunc(n)));
 }

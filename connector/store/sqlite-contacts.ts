@@ -3,40 +3,10 @@
  * lookups by number go through the `contact_phones.e164` index.
  */
 import type { AccountSummary, ContactSummary } from '../protocol.js';
-import type { CountryCode } from '../phone/normalize.js';
 import type { Database } from './db.js';
-import type { ContactStore } from './types.js';
+import type { AccountInput, ContactBatchOutcome, ContactBatchRow, ContactInput, ContactStore, PhoneKind } from './types.js';
 
-/** Which column of a contact a number came from. */
-export type PhoneKind = 'phone' | 'mobile';
-
-/** An already normalized number of a contact (normalizing is the caller's job, so it happens once). */
-export interface ContactPhoneInput {
-  kind: PhoneKind;
-  /** As written. */
-  raw: string;
-  e164: string | null;
-  extension: string | null;
-  /** The region `raw` was read under. */
-  region: CountryCode | null;
-}
-
-export interface ContactInput {
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  accountId: number | null;
-  /** The first `phone` entry (else the first entry) is the one summaries show. */
-  phones: ContactPhoneInput[];
-  /** ISO time; defaults to the store's clock. */
-  createdAt?: string;
-}
-
-export interface AccountInput {
-  name: string;
-  accountNumber: string;
-  tier: AccountSummary['tier'];
-}
+export type { AccountInput, ContactInput, ContactPhoneInput, PhoneKind } from './types.js';
 
 export interface SqliteContactStoreOptions {
   /** Clock for `created_at`; tests and the seed pass a fixed one. */
@@ -89,6 +59,7 @@ export class SqliteContactStore implements ContactStore {
   private readonly insertPhone;
   private readonly insertAccount;
   private readonly sameContact;
+  private readonly allAccounts;
 
   constructor(
     private readonly db: Database,
@@ -118,6 +89,7 @@ export class SqliteContactStore implements ContactStore {
     this.accountByNumber = db.prepare<[string], AccountRow>(
       `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.account_number = ?`,
     );
+    this.allAccounts = db.prepare<[], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a ORDER BY a.id`);
     this.countContacts = db.prepare<[], number>('SELECT count(*) FROM contacts').pluck();
     this.insertContact = db.prepare<[number | null, string, string, string | null, string]>(
       'INSERT INTO contacts (account_id, first_name, last_name, email, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -204,6 +176,25 @@ export class SqliteContactStore implements ContactStore {
   /** Inserts an account; returns its id. */
   addAccount(input: AccountInput): number {
     return Number(this.insertAccount.run(input.name, input.accountNumber, input.tier).lastInsertRowid);
+  }
+
+  /**
+   * The CSV import's write: each row not already present (see {@link findSameContact})
+   * is inserted, all in one transaction (the caller's, when there is one).
+   */
+  upsertBatch(rows: readonly ContactBatchRow[]): ContactBatchOutcome[] {
+    const write = (): ContactBatchOutcome[] =>
+      rows.map((row) => {
+        const { firstName, lastName, accountId } = row.input;
+        const existing = this.findSameContact(firstName, lastName, accountId, row.e164);
+        return existing !== null ? { kind: 'duplicate', id: existing } : { kind: 'inserted', id: this.addContact(row.input) };
+      });
+    return this.db.inTransaction ? write() : this.db.transaction(write)();
+  }
+
+  /** Every account, by id. */
+  listAccounts(): AccountSummary[] {
+    return (this.allAccounts.all() as AccountRow[]).map(toAccount).filter((a): a is AccountSummary => a !== null);
   }
 
   /**
