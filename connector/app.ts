@@ -62,6 +62,9 @@ import { openDatabase, type Database } from './store/db.js';
 import { seedDemoData } from './store/seed.js';
 import { SqliteCaseStore } from './store/sqlite-cases.js';
 import { SqliteContactStore } from './store/sqlite-contacts.js';
+import { SqliteCallStats } from './supervisor/call-stats.js';
+import { QueueSnapshots } from './supervisor/queue-snapshot.js';
+import { SupervisorNamespace } from './supervisor/supervisor-namespace.js';
 
 export interface Switchboard {
   readonly config: Config;
@@ -108,7 +111,15 @@ function buildAdapters(config: Config, log: Logger, prompts: PromptAudio): PbxAd
   return adapters;
 }
 
-export function createSwitchboard(config: Config, opts: { log?: Logger; configFile?: string | null } = {}): Switchboard {
+export function createSwitchboard(
+  config: Config,
+  opts: {
+    log?: Logger;
+    configFile?: string | null;
+    /** The supervisor view's update intervals (tests shorten them). */
+    supervisor?: { tickMs?: number; historyMs?: number };
+  } = {},
+): Switchboard {
   const log = opts.log ?? createLogger(config.log.level);
   const prompts = new PromptAudio({ dir: join(config.dataDir, 'prompts'), log });
   // Adapters start, restart and stop at run time (admin API, config file); lists are live.
@@ -160,6 +171,13 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     startHold: (call) => startHold(call.adapter, call.record.callId, config.routing.holdAnnouncementIntervalMs, log),
     offerCallback: (call, flow) => callCenter?.offerCallback(call, flow),
   });
+  // Supervisors: queues, agents and the waiting line (REST and the /supervisor namespace), the last hour per minute.
+  const callStats = new SqliteCallStats(db);
+  const snapshots = new QueueSnapshots({
+    queues: config.queues, serviceLevelSeconds: config.routing.serviceLevelSeconds,
+    agents: () => presence.all(), waitingCalls: () => dispatcher.waitingCalls(), stats: callStats,
+  });
+  const supervisorNs = new SupervisorNamespace({ sessions, agents: agentStore, snapshots, stats: callStats, log, ...opts.supervisor });
   callCenter = new CallCenter({
     presence,
     dispatcher,
@@ -211,17 +229,20 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   app.use(opsRoutes({ adapters, metrics, callCenter }));
   const openapi = openApiDocument(packageVersion());
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
-  app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => agentsNs.revoked(token), onRevokeUser: (u) => agentsNs.revokedUser(u) }));
+  app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => { agentsNs.revoked(token); supervisorNs.revoked(token); }, onRevokeUser: (u) => { agentsNs.revokedUser(u); supervisorNs.revokedUser(u); } }));
   app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
   app.use(dialRoutes({ dialer, sessions }));
   app.use(embedRoutes(config.server.allowedOrigins));
   app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));
   app.use(reportRoutes({ db, sessions, agents: agentStore }));
-  app.use(queueRoutes({ db, config, dispatcher, presence, sessions, agents: agentStore }));
+  app.use(queueRoutes({ snapshots, sessions, agents: agentStore }));
   const queueIds = new Set(config.queues.map((q) => q.id));
   const agentAdmin = new AgentAdmin({
     db, store: agentStore, audit, presence, sessions, queues: queueIds,
-    closeSockets: (u) => agentsNs.revokedUser(u),
+    closeSockets: (u) => {
+      agentsNs.revokedUser(u);
+      supervisorNs.revokedUser(u);
+    },
     setAway: (u) => {
       try {
         callCenter?.setState(u, 'away');
@@ -237,10 +258,11 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
   const widgetDir = join(projectRoot(), 'softphone-widget', 'dist');
   app.get('/', (_req, res) => res.redirect('/agent/'));
   // `/agent` -> `/agent/`: the pages use relative asset URLs. Routes are not strict: '/agent/' matches '/agent' too, and must not be redirected (nor lose its query).
-  app.get(['/agent', '/phone', '/admin', '/reports'], (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(`${req.path}/${req.url.slice(req.path.length)}`)));
+  app.get(['/agent', '/phone', '/admin', '/reports', '/supervisor'], (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(`${req.path}/${req.url.slice(req.path.length)}`)));
   app.use('/phone/', express.static(join(widgetDir, 'phone')));
   app.use('/admin/', express.static(join(widgetDir, 'admin')));
   app.use('/reports/', express.static(join(widgetDir, 'reports')));
+  app.use('/supervisor/', express.static(join(widgetDir, 'supervisor')));
   app.use('/agent/', express.static(widgetDir, { index: 'index.html' }));
   app.use(notFound);
   app.use(errorHandler(log));
@@ -253,6 +275,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     maxHttpBufferSize: 64 * 1024,
   });
   agentsNs.attach(io);
+  supervisorNs.attach(io);
   if (!existsSync(join(widgetDir, 'index.html'))) log.warn({ widgetDir }, 'the agent widget is not built: run `npm run build:widget`');
 
   const sweeper = setInterval(() => simulators.forEach((s) => s.sweep(10 * 60_000)), 60_000);
@@ -283,6 +306,7 @@ export function createSwitchboard(config: Config, opts: { log?: Logger; configFi
     flows,
     async close() {
       clearInterval(sweeper);
+      supervisorNs.close();
       configWatcher?.close();
       flows.registry.close();
       callCenter?.close();

@@ -242,3 +242,113 @@ export interface SocketData {
   /** The last `phone.state.set` from this socket; undefined: it never reported (desk-phone mode). */
   phoneRegistered?: boolean;
 }
+
+// ===========================================================================
+// The `/supervisor` namespace (supervisors and admins): queues, agents and
+// waiting calls live, and the last hour per minute. Separate event maps from
+// the `/agent` ones above; see docs/supervisor.md.
+// ===========================================================================
+
+/** One queue now (also the rows of `GET /api/queues`). */
+export interface QueueTile {
+  id: string;
+  name: string;
+  /** Calls in the waiting line of this queue (a call ringing an agent is not waiting). */
+  waiting: number;
+  /** Seconds the oldest waiting call has been queued; 0 when none waits. */
+  longestWaitSeconds: number;
+  /** The queue's agents by state (an agent of several queues counts in each). */
+  agents: { available: number; onCall: number; afterCallWork: number; away: number };
+  /** Today (UTC): answered calls, and those an agent took within `serviceLevelSeconds` of arrival. */
+  serviceLevel: { answered: number; withinThreshold: number; percent: number | null };
+}
+
+/** One agent as a supervisor sees them. */
+export interface SupervisedAgent {
+  username: string;
+  displayName: string;
+  state: AgentState;
+  /** ISO time of the last state change. */
+  since: string;
+  queues: string[];
+  /** The call the agent is on or wrapping up. */
+  callId: string | null;
+  /** The call ringing the agent. */
+  offeredCallId: string | null;
+  /** False while the agent's softphone is unregistered (no calls are offered then). */
+  phoneReachable: boolean;
+  /** Why the agent is away, when known. */
+  awayReason?: string | null;
+}
+
+/** A call in the waiting line. Caller details masked; nothing the IVR gathered is sent. */
+export interface WaitingCallView {
+  callId: string;
+  queue: string | null;
+  /** Higher is served first. */
+  priority: number;
+  /** ISO time the call joined the line. */
+  queuedAt: string;
+  waitedSeconds: number;
+  /** The caller's number, masked (`+14*******23`). */
+  callerNumber: string;
+  /** The caller's name as initials (`J. S.`), or null. */
+  callerName: string | null;
+}
+
+/** Queues, agents and the waiting line now (the body of `GET /api/queues`). */
+export interface QueueSnapshot {
+  /** ISO time the snapshot was taken. */
+  at: string;
+  serviceLevelSeconds: number;
+  queues: QueueTile[];
+  agents: SupervisedAgent[];
+  /** In the order they will be offered: priority, then queue time. */
+  waitingCalls: WaitingCallView[];
+}
+
+/** One minute of the chart (UTC minute start). */
+export interface HistoryMinute {
+  /** ISO time the minute starts, e.g. `2026-11-20T14:03:00.000Z`. */
+  minute: string;
+  /** Calls that arrived in the minute. */
+  arrived: number;
+  /** Calls an agent answered in the minute. */
+  answered: number;
+  /** Calls whose caller hung up (in the IVR, in the queue or ringing) in the minute. */
+  abandoned: number;
+  /** Over calls whose wait (queued -> connected or ended) ended in the minute; null when none did. */
+  avgWaitSeconds: number | null;
+  longestWaitSeconds: number | null;
+}
+
+/** The last hour per minute, oldest first; the last minute is the current one (partial). */
+export interface CallHistory {
+  from: string;
+  to: string;
+  minutes: HistoryMinute[];
+}
+
+export interface SupervisorSnapshot {
+  live: QueueSnapshot;
+  history: CallHistory;
+}
+
+export interface SupervisorServerToClientEvents {
+  /** The whole picture, on every (re)connection. */
+  'supervisor.snapshot': (snapshot: SupervisorSnapshot) => void;
+  /** Queues, agents or the waiting line changed (at most once per tick). */
+  'queues.changed': (live: QueueSnapshot) => void;
+  /** The history changed (a new minute, or calls counted). */
+  'history.changed': (history: CallHistory) => void;
+}
+
+export interface SupervisorClientToServerEvents {
+  /** Asks for the whole picture again (body `{}`). */
+  'supervisor.refresh': (req: Record<string, never>, ack: Ack<{ snapshot: SupervisorSnapshot }>) => void;
+}
+
+export interface SupervisorSocketData {
+  username: string;
+  tokenHash: string;
+}

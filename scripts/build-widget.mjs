@@ -4,7 +4,7 @@
  *   softphone-widget/src/main.ts            -> softphone-widget/dist/agent.js (+ index.html, styles.css)  served at /agent/
  *   softphone-widget/src/embed/loader.ts    -> softphone-widget/dist/embed.js (a classic script: <switchboard-widget>)  /agent/embed.js
  *   adapters/simulator/phone-page/phone.ts  -> softphone-widget/dist/phone/phone.js (+ index.html, phone.css)  served at /phone/
- *   admin-console/{admin,reports}/main.ts   -> softphone-widget/dist/{admin,reports}/*.js (+ index.html, styles.css, console.css)
+ *   admin-console/{admin,reports,supervisor}/main.ts -> softphone-widget/dist/{admin,reports,supervisor}/*.js (+ index.html, styles.css, console.css)
  * ESM, browser, minified, with source maps. Prints each bundle's size and gzipped
  * size and fails when the agent bundle exceeds its gzipped budget.
  *
@@ -46,8 +46,8 @@ const bundles = [
     assets: [join(root, 'adapters', 'simulator', 'phone-page', 'index.html'), join(root, 'adapters', 'simulator', 'phone-page', 'phone.css')],
     budgetGzip: null,
   },
-  // The admin console (/admin/) and the reports page (/reports/): small bundles on the widget's styles.
-  ...['admin', 'reports'].map((name) => ({
+  // The admin console (/admin/), the reports page (/reports/) and the supervisor view (/supervisor/): small bundles on the widget's styles.
+  ...['admin', 'reports', 'supervisor'].map((name) => ({
     name,
     entry: join(root, 'admin-console', name, 'main.ts'),
     outfile: join(outDir, name, `${name}.js`),

@@ -7,11 +7,13 @@ import { h, replaceChildren } from '../../softphone-widget/src/dom.js';
 import { ApiError, session, signIn, signOut, whenSignedOut } from './api.js';
 
 export interface ConsolePage {
-  /** `admin` or `reports`: which nav entry is current. */
-  id: 'admin' | 'reports';
+  /** Which nav entry is current. */
+  id: 'admin' | 'reports' | 'supervisor';
   title: string;
   /** Who may use the page, for the sign-in text. */
   needs: string;
+  /** What the sign-in form says to a user whose role may not use the page; by default, what it needs. */
+  refused?(displayName: string): string;
   /** A request the page's role allows; a 403 means the signed-in user may not use the page. */
   check(): Promise<unknown>;
   /** Renders the page into `main`; returns a function that stops its timers. */
@@ -33,7 +35,7 @@ export function mountConsole(root: HTMLElement, page: ConsolePage): void {
     } catch (err) {
       if (err instanceof ApiError && err.status === 403) {
         await signOut();
-        return showLogin(`${s.displayName} may not use this page: it needs ${page.needs}.`);
+        return showLogin(page.refused?.(s.displayName) ?? `${s.displayName} may not use this page: it needs ${page.needs}.`);
       }
       if (err instanceof ApiError && err.status === 401) return showLogin('Your session ended. Sign in again.');
       return showLogin(err instanceof Error ? err.message : 'The page could not be loaded.');
@@ -53,7 +55,7 @@ function topbar(page: ConsolePage, name: string, onSignOut: () => void): HTMLEle
     'header',
     { class: 'topbar' },
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'),
-    h('nav', { class: 'console-nav', 'aria-label': 'Console' }, link('admin', '/admin/', 'Admin console'), link('reports', '/reports/', 'Reports'), h('a', { href: '/agent/', class: 'console-nav-link' }, 'Agent widget')),
+    h('nav', { class: 'console-nav', 'aria-label': 'Console' }, link('admin', '/admin/', 'Admin console'), link('reports', '/reports/', 'Reports'), link('supervisor', '/supervisor/', 'Supervisor'), h('a', { href: '/agent/', class: 'console-nav-link' }, 'Agent widget')),
     h('div', { class: 'topbar-end' }, h('span', { class: 'agent-name', id: 'console-user' }, name), h('button', { type: 'button', class: 'btn btn-ghost', onclick: onSignOut }, 'Sign out')),
   );
 }

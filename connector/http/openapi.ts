@@ -82,7 +82,7 @@ const OPS: Record<string, Record<string, Op>> = {
     },
   },
   '/api/reports/cases': { get: { summary: 'Cases by type, origin, customer, status or agent, with the average response time (case created to first agent action) and the cases awaiting one', auth: 'supervisor', query: casesQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
-  '/api/queues': { get: { summary: 'Each queue now: calls waiting, longest wait, agents by state, today\'s service level', auth: 'supervisor', ok: { status: 200, description: '`{at, serviceLevelSeconds, queues}`' }, errors: ['UNAUTHORIZED', 'FORBIDDEN'] } },
+  '/api/queues': { get: { summary: 'Each queue now: calls waiting, longest wait, agents by state, today\'s service level; the agents and the waiting calls (callers masked). Pushed live on the /supervisor socket.io namespace (docs/supervisor.md)', auth: 'supervisor', ok: { status: 200, description: '`{at, serviceLevelSeconds, queues, agents, waitingCalls}`' }, errors: ['UNAUTHORIZED', 'FORBIDDEN'] } },
   '/api/reports/calls': { get: { summary: 'Calls by queue or outcome, with ASA, talk time and IVR containment', auth: 'supervisor', query: callsQuery, ok: { status: 200, description: 'JSON rows, or CSV with format=csv' }, errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN'] } },
   '/api/embed/config': { get: { summary: 'The origins allowed to embed the agent widget and talk to it with postMessage (server.allowedOrigins)', ok: { status: 200, description: '`{allowedOrigins}`' }, errors: [] } },
   '/api/simulator/calls': { post: { summary: 'Simulator: a caller dials in', body: startBody, ok: { status: 201, description: '`{callId}`' }, errors: ['VALIDATION_FAILED'] } },

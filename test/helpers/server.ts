@@ -34,7 +34,7 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
 }
 
 export async function startTestServer(
-  options: { config?: DeepPartial<ConfigInput>; dataDir?: string; log?: Logger } = {},
+  options: { config?: DeepPartial<ConfigInput>; dataDir?: string; log?: Logger; supervisor?: { tickMs?: number; historyMs?: number } } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-test-'));
   const base = merge(DEFAULT_CONFIG as Record<string, unknown>, {
@@ -45,7 +45,7 @@ export async function startTestServer(
     adapters: [{ id: 'sim', kind: 'simulator', charsPerSecond: 400 }],
   });
   const config = parseConfig(merge(base, (options.config ?? {}) as Record<string, unknown>));
-  const sb = createSwitchboard(config, options.log ? { log: options.log } : {});
+  const sb = createSwitchboard(config, { ...(options.log ? { log: options.log } : {}), ...(options.supervisor ? { supervisor: options.supervisor } : {}) });
   const url = await sb.listen();
   return {
     url,
