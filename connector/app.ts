@@ -34,6 +34,7 @@ import { CallObserver } from './calls/observer.js';
 import { startHold } from './calls/hold.js';
 import { SqliteCallStore } from './calls/sqlite-call-store.js';
 import { CaseService } from './cases/case-service.js';
+import { CaseEscalation } from './cases/escalation.js';
 import { ivrCaseOpener } from './cases/ivr-cases.js';
 import type { AdapterConfig, Config } from './config/schema.js';
 import { ConfigError } from './errors.js';
@@ -230,7 +231,8 @@ export function createSwitchboard(
   const openapi = openApiDocument(packageVersion());
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
   app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => { agentsNs.revoked(token); supervisorNs.revoked(token); }, onRevokeUser: (u) => { agentsNs.revokedUser(u); supervisorNs.revokedUser(u); } }));
-  app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), sessions }));
+  const escalation = new CaseEscalation({ cases, queues: config.queues, presence, assigned: (u, a) => agentsNs.caseAssigned(u, a), log });
+  app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), escalation, sessions }));
   app.use(dialRoutes({ dialer, sessions }));
   app.use(embedRoutes(config.server.allowedOrigins));
   app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));

@@ -25,6 +25,7 @@ export const ERROR_CATALOG = {
   AGENT_BUSY: { status: 409, text: 'The agent is on a call or in after-call work.' },
   CONTACT_NOT_FOUND: { status: 422, text: 'No contact with that id.' },
   CASE_NOT_FOUND: { status: 404, text: 'No case with that number.' },
+  CASE_CLOSED: { status: 409, text: 'The case is closed; reopen it first.' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, text: 'That Idempotency-Key was used for a different request.' },
   // Admin
   AGENT_NOT_FOUND: { status: 404, text: 'No agent with that username.' },

@@ -216,6 +216,16 @@ export interface ServerToClientEvents {
   'call.offer.withdrawn': (e: { callId: string; reason: OfferWithdrawnReason }) => void;
   'call.connected': (e: { callId: string; connectedAt: string }) => void;
   'call.ended': (e: { callId: string; endedAt: string; reason: CallEndReason; talkSeconds: number }) => void;
+  /** An escalated case is this agent's now, with its history (docs/routing.md). */
+  'case.assigned': (a: CaseAssignment) => void;
+}
+
+/** A case given to an agent by routing (tier escalation): the case, its history, who escalated it and why. */
+export interface CaseAssignment {
+  case: import('./store/types.js').CaseRecord;
+  events: Array<import('./store/types.js').CaseEvent>;
+  escalatedBy: string | null;
+  note: string | null;
 }
 
 export interface ClientToServerEvents {

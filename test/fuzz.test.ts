@@ -28,6 +28,8 @@ const ENDPOINTS: Array<[string, string, Auth, Kind, string[]?]> = [
   ['GET', '/api/cases', 'agent', 'query'],
   ['GET', '/api/cases/{number}', 'agent', 'none', ['00001001', '1']],
   ['PATCH', '/api/cases/{number}', 'agent', 'json', ['00001001', '1001']],
+  ['GET', '/api/cases/{number}/events', 'agent', 'none', ['00001001', '1']],
+  ['POST', '/api/cases/{number}/escalate', 'agent', 'json', ['00001001', '1001']],
   ['POST', '/api/calls/dial', 'agent', 'json'],
   ['GET', '/api/flows', 'agent', 'query'],
   ['GET', '/api/flows/{name}', 'agent', 'none', ['main']],

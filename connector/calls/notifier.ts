@@ -2,7 +2,7 @@
  * What the call center tells agents. The socket.io `/agent` namespace
  * implements it; tests can implement it with plain arrays.
  */
-import type { AgentSnapshot, CallEndReason, OfferWithdrawnReason, ScreenPop } from '../protocol.js';
+import type { AgentSnapshot, CallEndReason, CaseAssignment, OfferWithdrawnReason, ScreenPop } from '../protocol.js';
 
 export interface AgentNotifier {
   /**
@@ -15,4 +15,6 @@ export interface AgentNotifier {
   callConnected(username: string, callId: string, connectedAt: string): void;
   callEnded(username: string, e: { callId: string; endedAt: string; reason: CallEndReason; talkSeconds: number }): void;
   agentState(username: string, agent: AgentSnapshot): void;
+  /** An escalated case was given to this agent. */
+  caseAssigned?(username: string, assignment: CaseAssignment): void;
 }

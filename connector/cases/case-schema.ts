@@ -55,6 +55,11 @@ export const listCasesQuery = z.strictObject({
   type: z.enum(CASE_TYPES, { error: oneOf(CASE_TYPES) }).optional(),
   status: z.enum(CASE_STATUSES, { error: oneOf(CASE_STATUSES) }).optional(),
   agent: z.string().min(1).max(64).optional(),
+  /** The agent now responsible (`me`: the caller). */
+  assignee: z.string().min(1).max(64).optional(),
+  queue: z.string().min(1).max(64).optional(),
+  /** Only cases nobody has taken yet (escalated, waiting in their queue). */
+  unassigned: z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(500, { error: 'at most 500' }).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });

@@ -7,7 +7,7 @@ import type { CallCenter } from '../calls/call-center.js';
 import { secondsBetween } from '../calls/call-record.js';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { CaseFilter, CaseRecord, CaseStore, ContactStore, NewCase } from '../store/types.js';
+import type { CaseEvent, CaseFilter, CaseRecord, CaseStore, ContactStore, NewCase } from '../store/types.js';
 import { requestHash } from '../store/request-hash.js';
 import { createCaseBody, idempotencyKey, listCasesQuery, patchCaseBody } from './case-schema.js';
 import { parseOrThrow } from '../http/validate.js';
@@ -91,10 +91,16 @@ export class CaseService {
     return result.record;
   }
 
-  list(query: unknown): CaseRecord[] {
+  list(query: unknown, username?: string): CaseRecord[] {
     const q = parseOrThrow(listCasesQuery, query, 'query');
+    if (q.assignee === 'me' && username) q.assignee = username;
     const filter: CaseFilter = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
     return this.deps.cases.list(filter);
+  }
+
+  /** The case's history, oldest first. */
+  events(number: string): CaseEvent[] {
+    return this.deps.cases.events(this.get(number).number) ?? [];
   }
 
   get(number: string): CaseRecord {

@@ -2,9 +2,10 @@
 import { Router } from 'express';
 import type { SessionStore } from '../auth/sessions.js';
 import type { CaseService } from '../cases/case-service.js';
+import type { CaseEscalation } from '../cases/escalation.js';
 import { requireAgent } from './auth-routes.js';
 
-export function caseRoutes(deps: { cases: CaseService; sessions: SessionStore }): Router {
+export function caseRoutes(deps: { cases: CaseService; escalation: CaseEscalation; sessions: SessionStore }): Router {
   const r = Router();
   const auth = requireAgent(deps.sessions);
 
@@ -14,12 +15,22 @@ export function caseRoutes(deps: { cases: CaseService; sessions: SessionStore })
   });
 
   r.get('/api/cases', auth, (req, res) => {
-    res.json({ cases: deps.cases.list(req.query) });
+    res.json({ cases: deps.cases.list(req.query, res.locals.username as string) });
   });
 
   r.get('/api/cases/:number', auth, (req, res) => {
     const n = req.params.number;
     res.json(deps.cases.get(typeof n === 'string' ? n : ''));
+  });
+
+  r.get('/api/cases/:number/events', auth, (req, res) => {
+    const n = req.params.number;
+    res.json({ events: deps.cases.events(typeof n === 'string' ? n : '') });
+  });
+
+  r.post('/api/cases/:number/escalate', auth, (req, res) => {
+    const n = req.params.number;
+    res.json(deps.escalation.escalate(res.locals.username as string, typeof n === 'string' ? n : '', req.body));
   });
 
   r.patch('/api/cases/:number', auth, (req, res) => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { digitsBody, startBody } from '../../adapters/simulator/http.js';
 import { createCaseBody, listCasesQuery, patchCaseBody } from '../cases/case-schema.js';
+import { escalateBody } from '../cases/escalation.js';
 import { ERROR_CATALOG } from '../errors.js';
 import { ADMIN_OPS } from './admin-openapi.js';
 import { loginBody } from './auth-routes.js';
@@ -67,6 +68,19 @@ const OPS: Record<string, Record<string, Op>> = {
       body: patchCaseBody,
       ok: { status: 200, description: 'The case, with `firstResponseAt` and `firstResponseBy`' },
       errors: ['VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'CASE_NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    },
+  },
+  '/api/cases/{number}/events': {
+    get: { summary: "The case's history, oldest first: created, updated (fields), escalated (from, to, note), assigned", auth: 'agent', path: ['number'], ok: { status: 200, description: '`{events}`' }, errors: ['CASE_NOT_FOUND', 'UNAUTHORIZED'] },
+  },
+  '/api/cases/{number}/escalate': {
+    post: {
+      summary: "Escalate a case to its queue's `escalateTo` (tier 1 -> tier 2) or to `toQueue`; routed at once to the longest-idle available agent there with its history, else waiting in that queue",
+      auth: 'agent',
+      path: ['number'],
+      body: escalateBody,
+      ok: { status: 200, description: 'The case: `queue` the new queue, `assignee` the agent given it or null' },
+      errors: ['VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'CASE_NOT_FOUND', 'CASE_CLOSED', 'PAYLOAD_TOO_LARGE'],
     },
   },
   '/api/flows': { get: { summary: 'The IVR flows in service', auth: 'agent', ok: { status: 200, description: '`{flows}`' }, errors: ['UNAUTHORIZED'] } },

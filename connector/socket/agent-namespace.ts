@@ -170,4 +170,8 @@ export class AgentNamespace implements AgentNotifier {
   agentState: AgentNotifier['agentState'] = (username, agent) => {
     this.ns?.to(room(username)).emit('agent.state.changed', agent);
   };
+
+  caseAssigned: NonNullable<AgentNotifier['caseAssigned']> = (username, assignment) => {
+    this.ns?.to(room(username)).emit('case.assigned', assignment);
+  };
 }

@@ -126,6 +126,13 @@ export class Controller {
       this.dropOffer(callId);
       if (pop && reason !== 'declined') this.info(`The call from ${callerName(pop)} ${WITHDRAWN[reason]}.`);
     });
+    // An escalated case routed to this agent: say so, and show it first in the recent cases.
+    s.on('case.assigned', ({ case: record, escalatedBy, note }) => {
+      const from = escalatedBy ? ` by ${escalatedBy}` : '';
+      this.info(`Case ${record.number} (${record.subject}) was escalated to you${from}${note ? `: ${note}` : '.'}`);
+      announce(`Case ${record.number} escalated to you.`, true);
+      this.store.update((st) => ({ recentCases: [record, ...(st.recentCases ?? []).filter((c) => c.number !== record.number)].slice(0, 10) }));
+    });
     s.on('call.connected', ({ callId, connectedAt }) => {
       const st = this.store.get();
       const pop = st.offers.find((o) => o.callId === callId) ?? (st.activeCall?.callId === callId ? st.activeCall.pop : null);
