@@ -10,9 +10,11 @@ import { ivrBench } from './ivr.bench.js';
 import { lookupBench } from './lookup.bench.js';
 import { popBench } from './pop.bench.js';
 import { processBench } from './process.bench.js';
+import { routingBench } from './routing.bench.js';
+import { clusterBench } from './cluster.bench.js';
 import { machine, ratio, type Bench, type BenchResult } from './harness.js';
 
-const ALL: Bench[] = [importBench, lookupBench, ivrBench, popBench, processBench, ariBench];
+const ALL: Bench[] = [importBench, lookupBench, ivrBench, popBench, processBench, ariBench, routingBench, clusterBench];
 
 const fmt = (n: number): string => (n >= 1000 ? Math.round(n).toLocaleString('en') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 

@@ -33,6 +33,7 @@ import { Dispatcher } from './calls/dispatcher.js';
 import { CallObserver } from './calls/observer.js';
 import { startHold } from './calls/hold.js';
 import { SqliteCallStore } from './calls/sqlite-call-store.js';
+import { DataLayerCallStore } from './calls/data-layer-call-store.js';
 import { CaseService } from './cases/case-service.js';
 import { CaseEscalation } from './cases/escalation.js';
 import { ivrCaseOpener } from './cases/ivr-cases.js';
@@ -54,16 +55,21 @@ import { createWebServer } from './http/server.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { promptRoutes } from './http/prompt-routes.js';
 import { createLogger, type Logger } from './logger.js';
-import { lookupCaller } from './lookup.js';
+import { lookupCaller, lookupCallerAsync } from './lookup.js';
 import { Metrics } from './metrics.js';
 import { normalizePhone, type CountryCode } from './phone/normalize.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol.js';
 import { AgentNamespace } from './socket/agent-namespace.js';
 import { openDatabase, type Database } from './store/db.js';
 import { seedDemoData } from './store/seed.js';
+import { AccountNumbers } from './store/account-numbers.js';
+import type { DataLayer } from './store/data-layer.js';
+import { sqliteDataLayer } from './store/sqlite/open.js';
 import { SqliteCaseStore } from './store/sqlite-cases.js';
 import { SqliteContactStore } from './store/sqlite-contacts.js';
-import { SqliteCallStats } from './supervisor/call-stats.js';
+import type { SessionStoreLike } from './auth/session-store.js';
+import type { AgentCalls } from './calls/agent-calls.js';
+import { createClusterNode } from './cluster/cluster-node.js';
 import { QueueSnapshots } from './supervisor/queue-snapshot.js';
 import { SupervisorNamespace } from './supervisor/supervisor-namespace.js';
 
@@ -71,6 +77,8 @@ export interface Switchboard {
   readonly config: Config;
   readonly log: Logger;
   readonly db: Database;
+  /** Contacts, cases and calls: `opts.data`, else the SQLite layer over `db`. */
+  readonly data: DataLayer;
   readonly metrics: Metrics;
   readonly callCenter: CallCenter;
   readonly adapters: readonly PbxAdapter[];
@@ -119,6 +127,13 @@ export function createSwitchboard(
     configFile?: string | null;
     /** The supervisor view's update intervals (tests shorten them). */
     supervisor?: { tickMs?: number; historyMs?: number };
+    /**
+     * Where contacts, cases and calls live (scale-out mode: PostgreSQL, from
+     * `openDataLayer(config)`). Absent: the SQLite layer over this node's database, which
+     * the app opens and closes. A given layer is its opener's to close, after the app's
+     * `close()` (which writes the last call records into it).
+     */
+    data?: DataLayer;
   } = {},
 ): Switchboard {
   const log = opts.log ?? createLogger(config.log.level);
@@ -133,7 +148,18 @@ export function createSwitchboard(
   const adapters = manager.adapters;
   const region = config.phone.defaultRegion as CountryCode;
   const db = openDatabase(config.dataDir);
-  if (config.seedDemoData) {
+  // Embedded (no `opts.data`): contacts, cases and calls in this node's SQLite, looked up
+  // and written synchronously as ever. Otherwise (scale-out) in the given layer: the
+  // lookup is asynchronous, call records are written behind (DataLayerCallStore), and the
+  // IVR's account check reads a set refreshed every minute (AccountNumbers).
+  const embedded = opts.data === undefined;
+  // A cluster node on its own SQLite would split the shared data without a word.
+  if (config.cluster && embedded) {
+    db.close();
+    throw new ConfigError(['cluster: a scale-out node keeps contacts, cases and calls in PostgreSQL: open the layer with openDataLayer(config) and pass it as opts.data']);
+  }
+  const data: DataLayer = opts.data ?? sqliteDataLayer(db, { defaultRegion: region });
+  if (config.seedDemoData && embedded) {
     const seeded = seedDemoData(db, region);
     if (seeded.seeded) log.info({ contacts: seeded.contacts, accounts: seeded.accounts }, 'demo data seeded');
   }
@@ -144,36 +170,49 @@ export function createSwitchboard(
   const agentStore = new AgentStore(db);
   const audit = new AuditLog(db);
   const enabledAgents = AgentAdmin.applyConfig(db, agentStore, audit, config.agents);
-  const sessions = new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
+  const presence = new PresenceBoard([]);
+  // Scale-out mode (docs/scale-out.md): shared presence, cross-node pops, signed sessions.
+  const cluster = config.cluster ? createClusterNode({ config: config.cluster, presence, tokenTtlMs: config.auth.tokenTtlMinutes * 60_000, log }) : null;
+  const sessions: SessionStoreLike = cluster?.sessions ?? new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
   sessions.purgeExpired();
   // A token outlives a restart; one of a user disabled or removed from the config must not.
   sessions.revokeAllExcept(enabledAgents.map((a) => a.username));
   const metrics = new Metrics();
-  const callStore = new SqliteCallStore(db);
+  // SQLite: committed on the next event-loop turn. Scale-out: within 50 ms, in batches (data-layer-call-store.ts).
+  const callStore = embedded ? new SqliteCallStore(db) : new DataLayerCallStore(data.calls, { log });
   /** The caller's number normalized once, and looked up (once per call, while the caller is in the IVR). */
-  const lookupAni = (ani: string) => {
-    const phone = normalizePhone(ani, region);
-    return { aniE164: phone.e164, result: lookupCaller(ani, { contacts, cases, defaultRegion: region }, phone) };
-  };
+  const lookupAni = embedded
+    ? (ani: string) => {
+        const phone = normalizePhone(ani, region);
+        return { aniE164: phone.e164, result: lookupCaller(ani, { contacts, cases, defaultRegion: region }, phone) };
+      }
+    : async (ani: string) => {
+        const phone = normalizePhone(ani, region);
+        return { aniE164: phone.e164, result: await lookupCallerAsync(ani, { contacts: data.contacts, cases: data.cases, defaultRegion: region }, phone) };
+      };
   const accountByNumber = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM accounts WHERE account_number = ?');
+  // Flow steps ask synchronously: scale-out mode answers from a set reloaded every 60 s (its staleness: account-numbers.ts).
+  const accountNumbers = embedded ? null : new AccountNumbers(data.contacts, { log });
   const flows: Flows = createFlows(config, {
     root: projectRoot(),
     log,
-    accountExists: (n) => accountByNumber.get(n) !== undefined || accountByNumber.get(`ACC-${n}`) !== undefined,
+    accountExists: accountNumbers
+      ? (n) => accountNumbers.has(n)
+      : (n) => accountByNumber.get(n) !== undefined || accountByNumber.get(`ACC-${n}`) !== undefined,
   });
   if (config.ivr.watch) flows.registry.watch();
-  const presence = new PresenceBoard([]);
   for (const a of enabledAgents) presence.upsert(a);
   let callCenter: CallCenter | null = null;
+  let agentCallsOf: AgentCalls | null = null;
   const phones = resolvePhoneSettings(config.agents);
-  const agentsNs = new AgentNamespace({ sessions, log, calls: () => callCenter as CallCenter, phone: (u) => phones.get(u) ?? null });
+  const agentsNs = new AgentNamespace({ sessions, log, calls: () => agentCallsOf ?? (callCenter as CallCenter), phone: (u) => phones.get(u) ?? null, cluster: cluster !== null });
   const dispatcher = new Dispatcher({
     presence, notifier: agentsNs, queues: config.queues, ringTimeoutMs: config.routing.ringTimeoutMs, metrics, log,
     startHold: (call) => startHold(call.adapter, call.record.callId, config.routing.holdAnnouncementIntervalMs, log),
     offerCallback: (call, flow) => callCenter?.offerCallback(call, flow),
   });
   // Supervisors: queues, agents and the waiting line (REST and the /supervisor namespace), the last hour per minute.
-  const callStats = new SqliteCallStats(db);
+  const callStats = data.callStats;
   const snapshots = new QueueSnapshots({
     queues: config.queues, serviceLevelSeconds: config.routing.serviceLevelSeconds,
     agents: () => presence.all(), waitingCalls: () => dispatcher.waitingCalls(), stats: callStats,
@@ -188,12 +227,18 @@ export function createSwitchboard(
     flowNamed: (name) => flows.registry.get(name),
     rules: config.routing.rules,
     awayReasons: config.routing.awayReasons,
-    openIvrCase: ivrCaseOpener({ cases, queues: config.queues, log }),
+    openIvrCase: ivrCaseOpener({ cases: data.cases, queues: config.queues, log }),
     fallbackQueue: config.ivr.fallbackQueue,
     lookup: lookupAni,
     metrics,
     log,
     wrapUpMs: config.routing.wrapUpSeconds * 1000,
+  });
+  agentCallsOf = cluster?.bind({ callCenter, dispatcher }) ?? null;
+  // A logout or a disabled user on another node closes this node's sockets of that session too.
+  cluster?.onRemoteRevocation((u) => {
+    agentsNs.recheck(u ?? undefined);
+    if (u) supervisorNs.recheckUser(u);
   });
   // Calls shown and logged but not routed by the connector: observe mode and click-to-dial (adapters that offer them).
   const agentCalls = {
@@ -231,12 +276,12 @@ export function createSwitchboard(
   const openapi = openApiDocument(packageVersion());
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
   app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => { agentsNs.revoked(token); supervisorNs.revoked(token); }, onRevokeUser: (u) => { agentsNs.revokedUser(u); supervisorNs.revokedUser(u); } }));
-  const escalation = new CaseEscalation({ cases, queues: config.queues, presence, assigned: (u, a) => agentsNs.caseAssigned(u, a), log });
-  app.use(caseRoutes({ cases: new CaseService({ cases, contacts, calls: callCenter }), escalation, sessions }));
+  const escalation = new CaseEscalation({ cases: data.cases, queues: config.queues, presence, assigned: (u, a) => agentsNs.caseAssigned(u, a), log });
+  app.use(caseRoutes({ cases: new CaseService({ cases: data.cases, contacts: data.contacts, calls: callCenter }), escalation, sessions }));
   app.use(dialRoutes({ dialer, sessions }));
   app.use(embedRoutes(config.server.allowedOrigins));
   app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));
-  app.use(reportRoutes({ db, sessions, agents: agentStore }));
+  app.use(reportRoutes({ reports: data.reports, sessions, agents: agentStore }));
   app.use(queueRoutes({ snapshots, sessions, agents: agentStore }));
   const queueIds = new Set(config.queues.map((q) => q.id));
   const agentAdmin = new AgentAdmin({
@@ -275,6 +320,7 @@ export function createSwitchboard(
     // The widget is served by this server; other origins only when allowed (an embedding CRM).
     cors: config.server.allowedOrigins.length > 0 ? { origin: config.server.allowedOrigins.map((o) => new URL(o).origin) } : undefined,
     maxHttpBufferSize: 64 * 1024,
+    ...(cluster ? { adapter: cluster.ioAdapter } : {}),
   });
   agentsNs.attach(io);
   supervisorNs.attach(io);
@@ -290,8 +336,12 @@ export function createSwitchboard(
     : null;
 
   return {
-    config, log, db, metrics, callCenter, adapters, simulators, http, prompts,
+    config, log, db, data, metrics, callCenter, adapters, simulators, http, prompts,
     async listen() {
+      // Before the first call: the IVR's account check (scale-out mode).
+      await accountNumbers?.start();
+      // A cluster node loads the shared state before it takes a call or a socket.
+      await cluster?.start();
       await manager.connectAll();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -316,7 +366,12 @@ export function createSwitchboard(
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
-      callStore.flush();
+      await cluster?.close();
+      accountNumbers?.stop();
+      // The last call records: at once on SQLite; scale-out, retried for up to 10 s, then logged.
+      if (callStore instanceof DataLayerCallStore) await callStore.close();
+      else callStore.flush();
+      if (embedded) await data.close();
       db.close();
     },
   };

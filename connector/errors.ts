@@ -37,6 +37,19 @@ export const ERROR_CATALOG = {
   /** A text prompt could not be rendered to audio (the TTS engine is missing or failed). */
   PROMPT_UNAVAILABLE: { status: 503, text: 'The prompt audio could not be rendered.' },
   INVALID_DIGITS: { status: 400, text: 'Digits must be DTMF keys: 0-9, *, #, A-D.' },
+  // Cluster (node-to-node bus over Redis, connector/cluster/)
+  /** The target node has no heartbeat (down or never started), or went down while the request was open. */
+  NODE_UNREACHABLE: { status: 503, text: 'The cluster node is not reachable.' },
+  /** No reply within the request's own timeout; the handler may still have run. */
+  NODE_TIMEOUT: { status: 504, text: 'The cluster node did not reply in time.' },
+  /** The target node has no handler for the method (a version mismatch between nodes). */
+  NODE_METHOD_UNKNOWN: { status: 501, text: 'The cluster node does not handle that request.' },
+  /** Redis, which carries the bus, did not take the message in time (it is down or reconnecting). */
+  BUS_UNAVAILABLE: { status: 503, text: 'The cluster bus is not reachable.' },
+  BUS_CLOSED: { status: 503, text: 'The cluster bus is closed.' },
+  // Store (scale-out mode: PostgreSQL, connector/store/pg/)
+  /** The shared database did not answer or refused the connection; nothing was written. */
+  STORE_UNAVAILABLE: { status: 503, text: 'The database is not reachable; try again.' },
   // Everything else
   INTERNAL: { status: 500, text: 'Something went wrong on our side; it was logged.' },
 } as const satisfies Record<string, { status: number; text: string }>;

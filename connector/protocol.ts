@@ -212,6 +212,7 @@ export interface ServerToClientEvents {
   'session.snapshot': (snapshot: SessionSnapshot, ack: () => void) => void;
   'agent.state.changed': (agent: AgentSnapshot) => void;
   /** A call is offered to this agent: the screen-pop. Acked on receipt (delivery is measured). */
+  /** The ack function is absent in a cluster (a broadcast): the widget answers with `screenpop.delivered` instead. */
   'call.offered': (pop: ScreenPop, ack: () => void) => void;
   'call.offer.withdrawn': (e: { callId: string; reason: OfferWithdrawnReason }) => void;
   'call.connected': (e: { callId: string; connectedAt: string }) => void;
@@ -235,6 +236,8 @@ export interface ClientToServerEvents {
   'call.hangup': (req: { callId: string }, ack: Ack) => void;
   /** Ends after-call work without saving a case (saving a case with the callId ends it too). */
   'wrapup.finish': (req: { callId: string }, ack: Ack<{ agent: AgentSnapshot }>) => void;
+  /** The widget has shown the pop (a cluster sends pops without an acknowledgement; see docs/scale-out.md). */
+  'screenpop.delivered': (req: { callId: string }, ack: Ack) => void;
   /**
    * The widget's softphone registered (true) or lost its registration (false). The
    * connector offers no calls to an agent whose reporting widgets are all

@@ -7,7 +7,7 @@
 import type { PresenceBoard } from '../agents/presence.js';
 import { publicAgent, type AgentPatch, type AgentStore, type PublicAgent, type Role, type StoredAgent } from '../agents/agent-store.js';
 import { hashPassword } from '../auth/password.js';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import type { AgentConfig } from '../config/schema.js';
 import { AppError } from '../errors.js';
 import type { AgentState } from '../protocol.js';
@@ -29,7 +29,7 @@ export interface AgentAdminDeps {
   store: AgentStore;
   audit: AuditLog;
   presence: PresenceBoard;
-  sessions: SessionStore;
+  sessions: SessionStoreLike;
   /** The configured queue ids: an agent's queues must be among them. */
   queues: ReadonlySet<string>;
   /** Closes every socket of the user (their widgets). */

@@ -5,17 +5,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../store/db.js';
+import type { IssuedToken, SessionStoreLike } from './session-store.js';
+
+export type { IssuedToken } from './session-store.js';
 
 /** The stored form of a token. */
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 const hash = tokenHash;
 
-export interface IssuedToken {
-  token: string;
-  expiresAt: string;
-}
-
-export class SessionStore {
+export class SessionStore implements SessionStoreLike {
   private readonly insert;
   private readonly find;
   private readonly revokeOne;

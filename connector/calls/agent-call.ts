@@ -15,31 +15,60 @@ export interface AgentCallDeps {
   presence: PresenceBoard;
   notifier: AgentNotifier;
   calls: CallStore;
-  /** ANI -> normalized number and lookup outcome (the same lookup inbound calls get). */
-  lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
+  /**
+   * ANI -> normalized number and lookup outcome (the same lookup inbound calls get); a
+   * promise on the shared database (see {@link agentCallLookedUp}).
+   */
+  lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult } | Promise<{ aniE164: string | null; result: LookupResult }>;
   metrics: Metrics;
   log: Logger;
   /** Starts the wrap-up limit of an agent entering after-call work (`CallCenter.startWrapUp`). */
   startWrapUp?: (username: string, callId: string) => void;
 }
 
-/** A call record for a call that did not come through the IVR. */
+/** Records whose asynchronous lookup is still running, to the promise of its end. */
+const lookingUp = new WeakMap<CallRecord, Promise<void>>();
+
+/**
+ * A call record for a call that did not come through the IVR. With an asynchronous
+ * lookup the record says `none` until it settles; then it is filled in and saved again,
+ * and {@link agentCallLookedUp} resolves (the pop waits for it).
+ */
 export function newAgentCallRecord(
   deps: AgentCallDeps,
   f: { callId: string; adapterId: string; aniRaw: string; dnis: string; callerName: string | null; at: string; agent: string },
 ): CallRecord {
-  let aniE164: string | null = null;
-  let lookup: LookupResult = { outcome: 'none', reason: 'not-found' };
-  try {
-    ({ aniE164, result: lookup } = deps.lookup(f.aniRaw));
-  } catch (err) {
-    deps.log.error({ err, callId: f.callId }, 'caller lookup failed');
-  }
-  return {
-    callId: f.callId, adapterId: f.adapterId, aniRaw: f.aniRaw, aniE164, dnis: f.dnis, callerName: f.callerName, phase: 'offered',
-    arrivedAt: f.at, flow: null, ivrPath: [], ivrAttributes: {}, language: null, lookup, queue: null, priority: 0, queuedAt: null,
+  const record: CallRecord = {
+    callId: f.callId, adapterId: f.adapterId, aniRaw: f.aniRaw, aniE164: null, dnis: f.dnis, callerName: f.callerName, phase: 'offered',
+    arrivedAt: f.at, flow: null, ivrPath: [], ivrAttributes: {}, language: null, lookup: { outcome: 'none', reason: 'not-found' }, queue: null, priority: 0, queuedAt: null,
     agent: f.agent, connectedAt: null, endedAt: null, endReason: null, outcome: null,
   };
+  const failed = (err: unknown): void => deps.log.error({ err, callId: f.callId }, 'caller lookup failed');
+  try {
+    const answer = deps.lookup(f.aniRaw);
+    if ('then' in answer) {
+      const done = answer.then(
+        ({ aniE164, result }) => {
+          record.aniE164 = aniE164;
+          record.lookup = result;
+          deps.calls.save(record);
+        },
+        failed,
+      );
+      lookingUp.set(record, done);
+    } else {
+      record.aniE164 = answer.aniE164;
+      record.lookup = answer.result;
+    }
+  } catch (err) {
+    failed(err);
+  }
+  return record;
+}
+
+/** Resolves (never rejects) once the record's asynchronous lookup settled; null if it has none running. */
+export function agentCallLookedUp(record: CallRecord): Promise<void> | null {
+  return lookingUp.get(record) ?? null;
 }
 
 /** The agent is talking: on-call, the widget shows the call connected. */

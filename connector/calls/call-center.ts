@@ -11,10 +11,10 @@ import type { FlowMachine } from '../../ivr/flow/compile.js';
 import type { FlowOutput } from '../../ivr/flow/context.js';
 import type { CompiledFlow } from '../../ivr/flow/registry.js';
 import { bindFlow, startIvrSession } from '../../ivr/session.js';
-import type { PresenceBoard } from '../agents/presence.js';
+import type { AgentPresence, PresenceBoard } from '../agents/presence.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { CallEndReason, LookupResult, SessionSnapshot, SettableAgentState } from '../protocol.js';
+import type { AgentSnapshot, CallEndReason, LookupResult, SessionSnapshot, SettableAgentState } from '../protocol.js';
 import { secondsBetween, type CallOutcome, type CallRecord, type CallStore } from './call-record.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LiveCall } from './live-call.js';
@@ -40,13 +40,32 @@ export interface CallCenterOptions {
   /** Opens the case a callback or voicemail request leaves behind. MUST NOT throw. */
   openIvrCase: (call: CallRecord, request: Extract<FlowOutput, { outcome: 'callback' | 'voicemail' }>) => void;
   fallbackQueue: string;
-  /** ANI -> normalized number and lookup outcome. */
-  lookup: (aniRaw: string) => { aniE164: string | null; result: LookupResult };
+  /**
+   * ANI -> normalized number and lookup outcome. A promise (the shared database): the
+   * IVR starts when it settles, with the keys pressed meanwhile replayed in order.
+   * A plain value keeps the whole start synchronous.
+   */
+  lookup: (aniRaw: string) => CallerLookup | Promise<CallerLookup>;
+  /**
+   * How long an asynchronous lookup may hold the IVR back; after that the call goes on
+   * as if nobody matched (a late answer is logged, not used). Default 3 s.
+   */
+  lookupTimeoutMs?: number;
   metrics: Metrics;
   log: Logger;
   /** After-call work ends by itself after this long (`routing.wrapUpSeconds`); 0 or absent: when the agent is done. */
   wrapUpMs?: number;
 }
+
+/** What the lookup gives: the ANI in E.164 (null if it is not a number) and who is calling. */
+export interface CallerLookup {
+  aniE164: string | null;
+  result: LookupResult;
+}
+
+const NOBODY: LookupResult = { outcome: 'none', reason: 'not-found' };
+
+const isPromiseLike = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
 
 const END_REASON: Record<EndReason, CallEndReason> = {
   'caller-hangup': 'caller-hangup',
@@ -84,8 +103,37 @@ export class CallCenter {
     return this.live.get(callId)?.record ?? this.o.calls.get(callId);
   }
 
+  /**
+   * {@link getCall}, else the store's slower path (`CallStore.fetch`): a call this node
+   * no longer keeps in memory, or one another node handled (scale-out mode).
+   */
+  async fetchCall(callId: string): Promise<CallRecord | null> {
+    const here = this.getCall(callId);
+    if (here) return here;
+    const stored = this.o.calls.fetch ? await this.o.calls.fetch(callId) : null;
+    // A call another node has in memory and has not written yet (its batch window): ask it.
+    return stored ?? (await this.askOtherNodes?.(callId)) ?? null;
+  }
+
+  /** Set by the cluster: asks the other nodes for a call record they keep in memory. */
+  askOtherNodes: ((callId: string) => Promise<CallRecord | null>) | null = null;
+
   hasAgent(username: string): boolean {
     return this.o.presence.get(username) !== undefined;
+  }
+
+  /** Whether this process has the call (a cluster node: its PBX adapter does). */
+  hasLiveCall(callId: string): boolean {
+    return this.live.has(callId);
+  }
+
+  /** A call in progress on this node. */
+  liveCall(callId: string): LiveCall | undefined {
+    return this.live.get(callId);
+  }
+
+  presenceOf(username: string): AgentPresence | undefined {
+    return this.o.presence.get(username);
   }
 
   get liveCount(): number {
@@ -101,7 +149,9 @@ export class CallCenter {
     if (!call) return;
     switch (e.type) {
       case 'call.dtmf':
-        call.ivr?.dtmf(e.digit);
+        // Before the IVR starts (an asynchronous lookup): kept, and replayed in order.
+        if (call.awaitingLookup) call.awaitingLookup.digits.push(e.digit);
+        else call.ivr?.dtmf(e.digit);
         return;
       case 'agent.answered':
         return this.o.dispatcher.agentAnswered(call, e.legId);
@@ -135,16 +185,70 @@ export class CallCenter {
     const call: LiveCall = { record, adapter, ivr: null, hold: null, offer: null, declinedBy: new Set(), bridgedLegId: null, endRequestedByAgent: false };
     this.live.set(callId, call);
     this.o.log.info({ callId, ani, dnis, adapter: adapter.id }, 'call started');
-    // The lookup runs once, now, while the caller is in the IVR (tens of microseconds):
-    // the flow can branch on it and the pop reuses it.
+    // The lookup runs once, now, before the IVR starts: the flow can branch on it and the
+    // pop reuses it. On SQLite it answers at once (tens of microseconds) and the whole start
+    // is synchronous; on the shared database it is a promise (see startAfterLookup).
+    let answer: CallerLookup | Promise<CallerLookup>;
     try {
-      const { aniE164, result } = this.o.lookup(ani);
-      record.aniE164 = aniE164;
-      record.lookup = result;
+      answer = this.o.lookup(ani);
     } catch (err) {
       this.o.log.error({ err, callId }, 'caller lookup failed');
-      record.lookup = { outcome: 'none', reason: 'not-found' };
+      answer = { aniE164: null, result: NOBODY };
     }
+    if (isPromiseLike(answer)) return this.startAfterLookup(call, Promise.resolve(answer));
+    record.aniE164 = answer.aniE164;
+    record.lookup = answer.result;
+    this.startFlow(call);
+  }
+
+  /**
+   * The IVR waits for an asynchronous lookup (at most `lookupTimeoutMs`). Keys pressed
+   * meanwhile are kept and replayed in order; a hang-up meanwhile ends the call as an
+   * abandoned IVR call (`ended`), and no IVR starts. A failed lookup: nobody matched.
+   */
+  private startAfterLookup(call: LiveCall, answer: Promise<CallerLookup>): void {
+    const { record } = call;
+    const { callId } = record;
+    call.awaitingLookup = { digits: [] };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeoutMs = this.o.lookupTimeoutMs ?? 3_000;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer.unref?.();
+    });
+    const settled = answer.then(
+      (value) => ({ value }),
+      (err: unknown) => {
+        this.o.log.error({ err, callId }, 'caller lookup failed');
+        return { value: { aniE164: null, result: NOBODY } };
+      },
+    );
+    void Promise.race([settled, timedOut]).then((first) => {
+      clearTimeout(timer);
+      const pressed = call.awaitingLookup?.digits ?? [];
+      call.awaitingLookup = null;
+      if (first === 'timeout') {
+        this.o.log.warn({ callId, timeoutMs }, 'caller lookup too slow; going on without it');
+        void settled.then(() => this.o.log.info({ callId }, 'caller lookup answered after its timeout; not used'));
+        record.lookup ??= NOBODY;
+      } else {
+        record.aniE164 = first.value.aniE164;
+        record.lookup = first.value.result;
+      }
+      if (record.phase === 'ended') {
+        // The caller hung up while we looked: the record was stored as abandoned; keep who it was.
+        if (record.endedAt !== null && first !== 'timeout') this.o.calls.save(record);
+        return;
+      }
+      this.startFlow(call);
+      for (const digit of pressed) call.ivr?.dtmf(digit);
+    });
+  }
+
+  /** Starts the call's IVR flow (or, with no flow for the number, queues it in the fallback queue). */
+  private startFlow(call: LiveCall): void {
+    const { record, adapter } = call;
+    const { callId, dnis } = record;
     const flow = this.o.flowFor(dnis);
     if (!flow) {
       this.o.log.error({ callId, dnis }, 'no IVR flow for this number; routing to the fallback queue');
@@ -296,7 +400,7 @@ export class CallCenter {
     return agent;
   }
 
-  setState(username: string, state: SettableAgentState, reason?: string): void {
+  setState(username: string, state: SettableAgentState, reason?: string): AgentSnapshot {
     if (reason !== undefined && (state !== 'away' || !(this.o.awayReasons ?? []).includes(reason))) {
       throw new AppError('VALIDATION_FAILED', state === 'away' ? `Unknown away reason "${reason}"; expected one of: ${(this.o.awayReasons ?? []).join(', ')}.` : 'Only away takes a reason.', {
         fields: { reason: [state === 'away' ? `expected one of: ${(this.o.awayReasons ?? []).join(', ')}` : 'only with state away'] },
@@ -313,6 +417,13 @@ export class CallCenter {
     if (this.o.presence.set(agent, state, Date.now(), reason ?? null)) this.o.notifier.agentState(username, this.o.presence.snapshot(agent));
     if (offered && state === 'away') this.o.dispatcher.withdraw(offered, 'agent-unavailable', { requeue: true, exclude: true });
     if (state === 'available') this.o.dispatcher.dispatch();
+    return this.o.presence.snapshot(agent);
+  }
+
+  /** `finishWrapUp`, answering with the agent's state after it (the widget's request). */
+  finishWrapUpFor(username: string, callId: string | null): AgentSnapshot {
+    this.finishWrapUp(username, callId);
+    return this.o.presence.snapshot(this.agent(username));
   }
 
   /**
@@ -334,6 +445,12 @@ export class CallCenter {
     if (!call && !this.o.calls.get(callId)) throw new AppError('CALL_NOT_FOUND', `No call ${callId}.`);
     if (!call || call.offer?.agent !== username) throw new AppError('CALL_NOT_OFFERED');
     return call;
+  }
+
+  /** The agent's widget reports the pop shown: counts the offer delivered (first report only). */
+  popDelivered(username: string, callId: string): void {
+    const offer = this.live.get(callId)?.offer;
+    if (offer?.agent === username) this.o.dispatcher.delivered(offer);
   }
 
   accept(username: string, callId: string): void {

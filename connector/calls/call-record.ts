@@ -63,7 +63,20 @@ export interface CallRecord {
 export const secondsBetween = (from: string | null, to: string | null): number | null =>
   from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null;
 
+/**
+ * Where the call center keeps call records. Synchronous: the call center reads and
+ * writes on the event loop that routes calls. An implementation MAY write in the
+ * background (batches), but `get` MUST see its own saves at once.
+ */
 export interface CallStore {
+  /** Records the call as it is now; the caller's object MAY change afterwards without effect. */
   save(record: CallRecord): void;
+  /** The call as last saved (a copy), or null if this store does not have it at hand. */
   get(callId: string): CallRecord | null;
+  /**
+   * {@link get}, else wherever else the record may be (the shared database: a call
+   * another node handled, or one older than the store keeps in memory). Absent: `get`
+   * is the whole answer.
+   */
+  fetch?(callId: string): Promise<CallRecord | null>;
 }

@@ -11,7 +11,7 @@ import type { EndReason, PbxEvent } from '../../adapters/events.js';
 import { AppError } from '../errors.js';
 import { normalizePhone, type CountryCode } from '../phone/normalize.js';
 import type { CallEndReason, CaseType } from '../protocol.js';
-import { agentCallConnected, agentCallEnded, newAgentCallRecord, type AgentCallDeps } from './agent-call.js';
+import { agentCallConnected, agentCallEnded, agentCallLookedUp, newAgentCallRecord, type AgentCallDeps } from './agent-call.js';
 import type { CallRecord } from './call-record.js';
 import { buildScreenPop } from './screen-pop.js';
 
@@ -68,6 +68,13 @@ export class ClickToDial {
     this.o.calls.save(record);
     this.active.set(ids.callId, record);
     this.o.presence.setOffer(agent, ids.callId); // no inbound offer while the agent's own call rings
+    // The shared database answers the lookup asynchronously: the pop waits for it (the
+    // record is followed meanwhile), and is not sent for a call that ended already.
+    const looked = agentCallLookedUp(record);
+    if (looked) {
+      await looked;
+      if (!this.active.has(ids.callId)) return { callId: ids.callId, to };
+    }
     const now = Date.now();
     this.o.notifier.offered(username, buildScreenPop(record, { offeredAtMs: now, expiresAtMs: now + this.o.ringEstimateMs, caseType: this.o.caseType }), () => {});
     this.o.log.info({ callId: ids.callId, agent: username, adapter: adapter.id }, 'click-to-dial: ringing the agent');

@@ -218,7 +218,7 @@ export class Dispatcher {
     call.record.phase = 'offered';
     this.o.log.info({ callId: call.record.callId, agent: username, queue: call.record.queue }, 'call offered');
     // The pop first, then the phone rings: the pop arrives before the agent can answer.
-    this.o.notifier.offered(username, pop, () => this.delivered(offer));
+    this.o.notifier.offered(username, pop, () => this.delivered(offer), () => call.offer === offer && !offer.delivered);
     call.adapter.ringAgent(call.record.callId, agent.endpoint).then(
       ({ legId }) => {
         if (call.offer !== offer) {

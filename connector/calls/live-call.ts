@@ -39,4 +39,9 @@ export interface LiveCall {
   callbackOffered?: boolean;
   /** In the callback-offer flow: back in line at this place when the caller keeps waiting. */
   returnToQueue?: boolean;
+  /**
+   * Set while an asynchronous caller lookup runs, before the IVR starts: the keys the
+   * caller pressed meanwhile, replayed into the IVR in order once it starts.
+   */
+  awaitingLookup?: { digits: string[] } | null;
 }

@@ -10,7 +10,7 @@ export interface AgentNotifier {
    * MUST be called when a widget acknowledged it; a pop to an agent with no
    * widget connected stays pending and goes out in the next session snapshot.
    */
-  offered(username: string, pop: ScreenPop, onDelivered: () => void): void;
+  offered(username: string, pop: ScreenPop, onDelivered: () => void, stillOffered?: () => boolean): void;
   offerWithdrawn(username: string, callId: string, reason: OfferWithdrawnReason): void;
   callConnected(username: string, callId: string, connectedAt: string): void;
   callEnded(username: string, e: { callId: string; endedAt: string; reason: CallEndReason; talkSeconds: number }): void;

@@ -9,7 +9,7 @@
 import type { PbxAdapter } from '../../adapters/adapter.js';
 import type { EndReason, PbxEvent } from '../../adapters/events.js';
 import type { CallEndReason, CaseType } from '../protocol.js';
-import { agentCallConnected, agentCallEnded, newAgentCallRecord, type AgentCallDeps } from './agent-call.js';
+import { agentCallConnected, agentCallEnded, agentCallLookedUp, newAgentCallRecord, type AgentCallDeps } from './agent-call.js';
 import type { CallRecord } from './call-record.js';
 import { buildScreenPop } from './screen-pop.js';
 
@@ -68,11 +68,21 @@ export class CallObserver {
       this.records.set(e.callId, record);
       this.o.calls.save(record);
     }
-    this.legs.set(e.legId, { legId: e.legId, username: agent.username, record, answered: false });
-    const now = Date.now();
-    const pop = buildScreenPop(record, { offeredAtMs: now, expiresAtMs: now + this.o.ringEstimateMs, caseType: this.o.caseType });
-    this.o.log.info({ callId: e.callId, agent: agent.username, endpoint: e.endpoint }, 'observe mode: phone ringing, pop sent');
-    this.o.notifier.offered(agent.username, pop, () => this.o.metrics.popDelivered((Date.now() - now) / 1000));
+    const w: Watched = { legId: e.legId, username: agent.username, record, answered: false };
+    this.legs.set(e.legId, w);
+    const sendPop = (): void => {
+      const now = Date.now();
+      const pop = buildScreenPop(w.record, { offeredAtMs: now, expiresAtMs: now + this.o.ringEstimateMs, caseType: this.o.caseType });
+      this.o.log.info({ callId: e.callId, agent: w.username, endpoint: e.endpoint }, 'observe mode: phone ringing, pop sent');
+      this.o.notifier.offered(w.username, pop, () => this.o.metrics.popDelivered((Date.now() - now) / 1000));
+    };
+    // The shared database answers the lookup asynchronously: the pop waits for it, and is
+    // not sent once the phone stopped ringing.
+    const looked = agentCallLookedUp(record);
+    if (!looked) return sendPop();
+    void looked.then(() => {
+      if (this.legs.get(e.legId) === w && !w.answered) sendPop();
+    });
   }
 
   private answered(legId: string, at: string): void {

@@ -3,11 +3,11 @@
  * already knows (ANI, DNIS, queue, IVR path, wait and talk time, account) is
  * taken from the call record, not from the client.
  */
-import type { CallCenter } from '../calls/call-center.js';
-import { secondsBetween } from '../calls/call-record.js';
+import { secondsBetween, type CallRecord } from '../calls/call-record.js';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { CaseEvent, CaseFilter, CaseRecord, CaseStore, ContactStore, NewCase } from '../store/types.js';
+import type { CaseRepo, ContactRepo } from '../store/data-layer.js';
+import type { CaseEvent, CaseFilter, CaseRecord, NewCase } from '../store/types.js';
 import { requestHash } from '../store/request-hash.js';
 import { createCaseBody, idempotencyKey, listCasesQuery, patchCaseBody } from './case-schema.js';
 import { parseOrThrow } from '../http/validate.js';
@@ -15,16 +15,32 @@ import { parseOrThrow } from '../http/validate.js';
 /** A change by a case's creator this soon after creating it is part of logging it, not a response. */
 export const SAME_MOMENT_MS = 10_000;
 
-export class CaseService {
-  constructor(
-    private readonly deps: { cases: CaseStore; contacts: ContactStore; calls: CallCenter },
-  ) {}
+/** What the case service needs of the call center (`CallCenter`). */
+export interface CaseCalls {
+  /**
+   * The call's record: live or recent on this node, else from the shared store (in
+   * scale-out mode a case may be logged on one node for a call another node handled).
+   * MUST resolve null, not reject, for an unknown call.
+   */
+  fetchCall(callId: string): Promise<CallRecord | null>;
+  /** Ends the agent's after-call work for this call, if they are in it. */
+  finishWrapUp(username: string, callId: string | null): boolean;
+}
 
-  /** Validates and stores a case; returns whether it was new (201) or a replay (200). */
-  create(username: string, body: unknown, rawKey: string | undefined): { created: boolean; record: CaseRecord } {
+export interface CaseServiceDeps {
+  cases: CaseRepo;
+  contacts: Pick<ContactRepo, 'getContact'>;
+  calls: CaseCalls;
+}
+
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  /** Validates and stores a case; resolves whether it was new (201) or a replay (200). */
+  async create(username: string, body: unknown, rawKey: string | undefined): Promise<{ created: boolean; record: CaseRecord }> {
     const key = rawKey === undefined ? null : parseOrThrow(z.object({ 'Idempotency-Key': idempotencyKey }), { 'Idempotency-Key': rawKey }, 'header')['Idempotency-Key'];
     const input = parseOrThrow(createCaseBody, body, 'case');
-    const call = input.callId ? this.deps.calls.getCall(input.callId) : null;
+    const call = input.callId ? await this.deps.calls.fetchCall(input.callId) : null;
     if (input.callId && !call) {
       throw new AppError('UNKNOWN_CALL', `No call ${input.callId}.`, { fields: { callId: ['no such call'] } });
     }
@@ -35,7 +51,7 @@ export class CaseService {
     }
     let contactId = input.contactId ?? null;
     if (contactId === null && !input.newContact && call?.lookup?.outcome === 'one') contactId = call.lookup.contact.id;
-    const contact = contactId === null ? null : this.deps.contacts.getContact(contactId);
+    const contact = contactId === null ? null : await this.deps.contacts.getContact(contactId);
     if (contactId !== null && !contact) {
       throw new AppError('CONTACT_NOT_FOUND', `No contact ${contactId}.`, { fields: { contactId: ['no such contact'] } });
     }
@@ -69,7 +85,7 @@ export class CaseService {
     };
     // Keys are scoped to the agent: one agent's key can never return another's case. The
     // retry is recognized by what the agent sent, not by fields derived from the call.
-    const result = this.deps.cases.create(newCase, key === null ? null : `${username}:${key}`, requestHash({ username, input }));
+    const result = await this.deps.cases.create(newCase, key === null ? null : `${username}:${key}`, requestHash({ username, input }));
     if (result.kind === 'key-reused') throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (call) this.deps.calls.finishWrapUp(username, call.callId);
     return { created: result.kind === 'created', record: result.record };
@@ -82,16 +98,16 @@ export class CaseService {
    * logging it). Cases the IVR opened (agent `ivr`) get theirs from the first agent
    * who touches them. A repeated patch changes nothing.
    */
-  update(username: string, number: string, body: unknown, now = new Date()): CaseRecord {
+  async update(username: string, number: string, body: unknown, now = new Date()): Promise<CaseRecord> {
     const patch = parseOrThrow(patchCaseBody, body, 'change');
-    const current = this.get(number);
+    const current = await this.get(number);
     const sameMoment = current.agent === username && now.getTime() - Date.parse(current.createdAt) < SAME_MOMENT_MS;
-    const result = this.deps.cases.update(current.number, patch, sameMoment ? null : { at: now.toISOString(), by: username });
+    const result = await this.deps.cases.update(current.number, patch, sameMoment ? null : { at: now.toISOString(), by: username });
     if (!result) throw new AppError('CASE_NOT_FOUND', `No case ${number}.`);
     return result.record;
   }
 
-  list(query: unknown, username?: string): CaseRecord[] {
+  async list(query: unknown, username?: string): Promise<CaseRecord[]> {
     const q = parseOrThrow(listCasesQuery, query, 'query');
     if (q.assignee === 'me' && username) q.assignee = username;
     const filter: CaseFilter = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
@@ -99,12 +115,12 @@ export class CaseService {
   }
 
   /** The case's history, oldest first. */
-  events(number: string): CaseEvent[] {
-    return this.deps.cases.events(this.get(number).number) ?? [];
+  async events(number: string): Promise<CaseEvent[]> {
+    return (await this.deps.cases.events((await this.get(number)).number)) ?? [];
   }
 
-  get(number: string): CaseRecord {
-    const record = /^\d{1,12}$/.test(number) ? this.deps.cases.get(number) : null;
+  async get(number: string): Promise<CaseRecord> {
+    const record = /^\d{1,12}$/.test(number) ? await this.deps.cases.get(number) : null;
     if (!record) throw new AppError('CASE_NOT_FOUND', `No case ${number}.`);
     return record;
   }

@@ -7,9 +7,14 @@ import type { Logger } from 'pino';
 import type { FlowOutput } from '../../ivr/flow/context.js';
 import { secondsBetween, type CallRecord } from '../calls/call-record.js';
 import type { QueueConfig } from '../config/schema.js';
-import type { CaseStore } from '../store/types.js';
+import type { CaseRepo } from '../store/data-layer.js';
 
-export function ivrCaseOpener(deps: { cases: CaseStore; queues: readonly QueueConfig[]; log: Logger }) {
+/**
+ * The call center's `openIvrCase`. It MUST NOT throw, and the case is written in the
+ * background: a failure (the store down) is logged with the call id, never thrown or
+ * left as an unhandled rejection.
+ */
+export function ivrCaseOpener(deps: { cases: Pick<CaseRepo, 'create'>; queues: readonly QueueConfig[]; log: Logger }) {
   const caseType = new Map(deps.queues.map((q) => [q.id, q.caseType]));
   return (call: CallRecord, request: Extract<FlowOutput, { outcome: 'callback' | 'voicemail' }>): void => {
     const contactId = call.lookup?.outcome === 'one' ? call.lookup.contact.id : null;
@@ -18,9 +23,10 @@ export function ivrCaseOpener(deps: { cases: CaseStore; queues: readonly QueueCo
       request.outcome === 'callback'
         ? [`The caller asked to be called back at ${number}.`]
         : [`The caller left a voicemail.`, `Recording: ${request.recording ?? '(the PBX kept no recording)'}`, `Call back at ${number}.`];
+    const failed = (err: unknown): void => deps.log.error({ err, callId: call.callId, outcome: request.outcome }, 'opening the callback case failed');
     try {
       // Keyed by call: a repeated request for the same call never opens a second case.
-      deps.cases.create(
+      const saving = deps.cases.create(
         {
           subject: request.outcome === 'callback' ? `Callback request from ${number}` : `Voicemail from ${number}`,
           type: caseType.get(request.queue) ?? 'technical_support',
@@ -43,8 +49,9 @@ export function ivrCaseOpener(deps: { cases: CaseStore; queues: readonly QueueCo
         },
         `ivr:${call.callId}`,
       );
+      void saving.catch(failed);
     } catch (err) {
-      deps.log.error({ err, callId: call.callId }, 'opening the callback case failed');
+      failed(err); // a repository that throws instead of rejecting
     }
   };
 }

@@ -20,9 +20,11 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { checkAdapters } from './adapters-check.js';
 import type { CountryCode } from '../phone/normalize.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, type Database } from '../store/db.js';
 import { FLOW_USAGE, runFlowCommand } from './flow-commands.js';
 import { importContactsCsv } from '../store/import-csv.js';
+import { createLogger } from '../logger.js';
+import { openDataLayer } from '../store/open-data-layer.js';
 
 const USAGE = `usage:
   switchboard serve [--config FILE]
@@ -41,7 +43,10 @@ function config(file: string | undefined): LoadedConfig {
 
 async function serve(file: string | undefined): Promise<void> {
   const { config: cfg, source } = config(file);
-  const sb = createSwitchboard(cfg, { configFile: source });
+  const log = createLogger(cfg.log.level);
+  // Scale-out mode (`cluster`): contacts, cases and calls in PostgreSQL; else the node's SQLite.
+  const data = await openDataLayer(cfg, { log });
+  const sb = createSwitchboard(cfg, { configFile: source, log, ...(data ? { data } : {}) });
   const url = await sb.listen();
   sb.log.info({ config: source ?? '(embedded default)' }, `Switchboard is up: agent widget ${url}/agent/ , caller phone ${url}/phone/`);
   let stopping = false;
@@ -49,10 +54,12 @@ async function serve(file: string | undefined): Promise<void> {
     if (stopping) return;
     stopping = true;
     sb.log.info({ signal }, 'shutting down');
-    sb.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    sb.close()
+      .then(() => data?.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -105,14 +112,18 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       if (rest[0] !== 'contacts' || !rest[1]) throw new UsageError('expected: import contacts FILE.csv');
       const { config: cfg } = config(values.config);
-      const db = openDatabase(cfg.dataDir);
+      // Scale-out mode: into PostgreSQL, where the nodes look callers up; else the node's SQLite.
+      const data = await openDataLayer(cfg, { seed: false });
+      const db = data ? null : openDatabase(cfg.dataDir);
       try {
-        const report = await importContactsCsv(db, rest[1], cfg.phone.defaultRegion as CountryCode);
+        const into = data ? data.contacts : (db as Database);
+        const report = await importContactsCsv(into, rest[1], cfg.phone.defaultRegion as CountryCode);
         console.log(`imported ${report.imported} contact${report.imported === 1 ? '' : 's'}, rejected ${report.rejected.length}`);
         for (const r of report.rejected) console.log(`  line ${r.line}: ${r.reason}`);
         return 0;
       } finally {
-        db.close();
+        db?.close();
+        await data?.close();
       }
     }
     default:

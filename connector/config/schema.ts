@@ -307,6 +307,30 @@ export const configSchema = z
       { id: 'general', name: 'General', caseType: 'technical_support' },
     ]),
     agents: z.array(agentSchema).default([]),
+    /**
+     * Scale-out mode (docs/scale-out.md): several nodes share contacts, cases and calls in
+     * PostgreSQL and routing state, pops and sessions over Redis. Absent: one process with
+     * its embedded SQLite store, no server needed.
+     */
+    cluster: z
+      .strictObject({
+        /** This node's name, unique in the cluster (default: host name and process id). */
+        nodeId: id.optional(),
+        /** e.g. redis://127.0.0.1:6379 */
+        redisUrl: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }),
+        /** e.g. postgres://switchboard@db.example/switchboard */
+        postgresUrl: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }),
+        /** The PostgreSQL schema (default: the user's search path). */
+        postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lowercase schema name' }).optional(),
+        /** Key prefix in Redis, so clusters can share a server. */
+        redisPrefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/, { error: 'expected letters, digits, :, _ or -' }).default('sb:'),
+        /** Signs session tokens so any node can check them: at least 32 characters, the same on every node; exactly one of secret, secretEnv, secretFile. */
+        secret: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+        secretEnv: envName.optional(),
+        secretFile: z.string().min(1).optional(),
+      })
+      .superRefine(exactlyOneSecret('secret'))
+      .optional(),
   })
   .superRefine((cfg, ctx) => {
     const queueIds = new Set(cfg.queues.map((q) => q.id));

@@ -10,7 +10,7 @@ import { redact } from '../admin/redact.js';
 import type { AdapterManager } from '../adapters/manager.js';
 import { INLINE_SECRET_KEYS, type AdapterOverrides, effectiveAdapters } from '../adapters/overrides.js';
 import type { AgentDirectory } from '../agents/agent-store.js';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import { checkAdapters } from '../cli/adapters-check.js';
 import { adapterSchema, type AdapterConfig, type Config } from '../config/schema.js';
 import { AppError } from '../errors.js';
@@ -24,7 +24,7 @@ export interface AdapterAdminDeps {
   fromConfig: () => readonly AdapterConfig[];
   config: Config;
   audit: AuditLog;
-  sessions: SessionStore;
+  sessions: SessionStoreLike;
   agents: AgentDirectory;
 }
 

@@ -14,7 +14,7 @@ import type { AuditLog } from '../admin/audit-log.js';
 import { flowToSvg } from '../admin/flow-svg.js';
 import { redact } from '../admin/redact.js';
 import type { AgentDirectory } from '../agents/agent-store.js';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import type { AdapterConfig } from '../config/schema.js';
 import { AppError } from '../errors.js';
 import type { Flows } from '../flows.js';
@@ -64,7 +64,7 @@ export interface AdminRouteDeps {
   admin: AgentAdmin;
   audit: AuditLog;
   agents: AgentDirectory;
-  sessions: SessionStore;
+  sessions: SessionStoreLike;
   flows: Flows;
   /** The configured queues (agents are assigned to these). */
   queues: ReadonlyArray<{ id: string; name: string }>;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AgentDirectory } from '../agents/agent-store.js';
 import type { PresenceBoard } from '../agents/presence.js';
 import { verifyPassword } from '../auth/password.js';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import { LoginThrottle } from '../auth/throttle.js';
 import type { AgentConfig } from '../config/schema.js';
 import { AppError } from '../errors.js';
@@ -26,7 +26,7 @@ export function bearerToken(req: Request): string | null {
 }
 
 /** Requires a valid token; sets `res.locals.username`. */
-export function requireAgent(sessions: SessionStore): RequestHandler {
+export function requireAgent(sessions: SessionStoreLike): RequestHandler {
   return (req, res, next) => {
     const username = sessions.verify(bearerToken(req));
     if (!username) throw new AppError('UNAUTHORIZED');
@@ -36,7 +36,7 @@ export function requireAgent(sessions: SessionStore): RequestHandler {
 }
 
 /** Requires a valid token of a user with `role` (admins pass every role check), read live from the store. */
-export function requireRole(sessions: SessionStore, agents: AgentDirectory, role: AgentConfig['role']): RequestHandler {
+export function requireRole(sessions: SessionStoreLike, agents: AgentDirectory, role: AgentConfig['role']): RequestHandler {
   return (req, res, next) => {
     const username = sessions.verify(bearerToken(req));
     const agent = username ? agents.find(username) : undefined;
@@ -51,7 +51,7 @@ export function requireRole(sessions: SessionStore, agents: AgentDirectory, role
 export function authRoutes(deps: {
   /** The live agents (the store): logins read them on every attempt. */
   agents: AgentDirectory;
-  sessions: SessionStore;
+  sessions: SessionStoreLike;
   presence: PresenceBoard;
   /** Called after a logout, to close the sockets of that login. */
   onRevoke?: (token: string) => void;

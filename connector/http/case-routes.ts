@@ -1,41 +1,42 @@
-/** `/api/cases`: log a call as a case, list, read and change cases. */
+/**
+ * `/api/cases`: log a call as a case, list, read and change cases. Handlers are async
+ * (the data layer): express 5 passes a rejected promise to the error handler, which
+ * answers with the error's code (`error-handler.ts`).
+ */
 import { Router } from 'express';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import type { CaseService } from '../cases/case-service.js';
 import type { CaseEscalation } from '../cases/escalation.js';
 import { requireAgent } from './auth-routes.js';
 
-export function caseRoutes(deps: { cases: CaseService; escalation: CaseEscalation; sessions: SessionStore }): Router {
+export function caseRoutes(deps: { cases: CaseService; escalation: CaseEscalation; sessions: SessionStoreLike }): Router {
   const r = Router();
   const auth = requireAgent(deps.sessions);
+  const param = (n: unknown): string => (typeof n === 'string' ? n : '');
 
-  r.post('/api/cases', auth, (req, res) => {
-    const { created, record } = deps.cases.create(res.locals.username as string, req.body, req.header('idempotency-key'));
+  r.post('/api/cases', auth, async (req, res) => {
+    const { created, record } = await deps.cases.create(res.locals.username as string, req.body, req.header('idempotency-key'));
     res.status(created ? 201 : 200).location(`/api/cases/${record.number}`).json(record);
   });
 
-  r.get('/api/cases', auth, (req, res) => {
-    res.json({ cases: deps.cases.list(req.query, res.locals.username as string) });
+  r.get('/api/cases', auth, async (req, res) => {
+    res.json({ cases: await deps.cases.list(req.query, res.locals.username as string) });
   });
 
-  r.get('/api/cases/:number', auth, (req, res) => {
-    const n = req.params.number;
-    res.json(deps.cases.get(typeof n === 'string' ? n : ''));
+  r.get('/api/cases/:number', auth, async (req, res) => {
+    res.json(await deps.cases.get(param(req.params.number)));
   });
 
-  r.get('/api/cases/:number/events', auth, (req, res) => {
-    const n = req.params.number;
-    res.json({ events: deps.cases.events(typeof n === 'string' ? n : '') });
+  r.get('/api/cases/:number/events', auth, async (req, res) => {
+    res.json({ events: await deps.cases.events(param(req.params.number)) });
   });
 
-  r.post('/api/cases/:number/escalate', auth, (req, res) => {
-    const n = req.params.number;
-    res.json(deps.escalation.escalate(res.locals.username as string, typeof n === 'string' ? n : '', req.body));
+  r.post('/api/cases/:number/escalate', auth, async (req, res) => {
+    res.json(await deps.escalation.escalate(res.locals.username as string, param(req.params.number), req.body));
   });
 
-  r.patch('/api/cases/:number', auth, (req, res) => {
-    const n = req.params.number;
-    res.json(deps.cases.update(res.locals.username as string, typeof n === 'string' ? n : '', req.body));
+  r.patch('/api/cases/:number', auth, async (req, res) => {
+    res.json(await deps.cases.update(res.locals.username as string, param(req.params.number), req.body));
   });
 
   return r;

@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import type { ClickToDial } from '../calls/click-to-dial.js';
 import { requireAgent } from './auth-routes.js';
 import { parseOrThrow } from './validate.js';
@@ -17,7 +17,7 @@ const DialBody = z.strictObject({
   adapterId: z.string().min(1).max(64).optional(),
 });
 
-export function dialRoutes(deps: { dialer: ClickToDial; sessions: SessionStore }): Router {
+export function dialRoutes(deps: { dialer: ClickToDial; sessions: SessionStoreLike }): Router {
   const r = Router();
   r.post('/api/calls/dial', requireAgent(deps.sessions), async (req, res) => {
     const body = parseOrThrow(DialBody, req.body, 'dial request');

@@ -7,12 +7,12 @@
 import express, { Router } from 'express';
 import type { AuditLog } from '../admin/audit-log.js';
 import type { AgentDirectory } from '../agents/agent-store.js';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import { AppError } from '../errors.js';
 import type { Flows } from '../flows.js';
 import { requireAgent, requireRole } from './auth-routes.js';
 
-export function flowRoutes(deps: { flows: Flows; sessions: SessionStore; agents: AgentDirectory; audit?: AuditLog }): Router {
+export function flowRoutes(deps: { flows: Flows; sessions: SessionStoreLike; agents: AgentDirectory; audit?: AuditLog }): Router {
   const r = Router();
   const { registry } = deps.flows;
   const summary = (f: NonNullable<ReturnType<typeof registry.get>>) => ({

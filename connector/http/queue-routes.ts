@@ -7,11 +7,11 @@
  */
 import { Router } from 'express';
 import type { AgentDirectory } from '../agents/agent-store.js';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import type { QueueSnapshots } from '../supervisor/queue-snapshot.js';
 import { requireRole } from './auth-routes.js';
 
-export function queueRoutes(d: { snapshots: QueueSnapshots; sessions: SessionStore; agents: AgentDirectory }): Router {
+export function queueRoutes(d: { snapshots: QueueSnapshots; sessions: SessionStoreLike; agents: AgentDirectory }): Router {
   const r = Router();
   r.get('/api/queues', requireRole(d.sessions, d.agents, 'supervisor'), async (_req, res) => {
     res.json(await d.snapshots.read());

@@ -1,11 +1,10 @@
 /** `/api/reports/...`: for supervisors and admins; JSON, or CSV with `format=csv`. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
 import type { AgentDirectory } from '../agents/agent-store.js';
 import { AppError } from '../errors.js';
-import { ReportStore, toCsv, type Range } from '../reports/report-store.js';
-import type { Database } from '../store/db.js';
+import { toCsv, type Range, type Reports } from '../reports/report-store.js';
 import { requireRole } from './auth-routes.js';
 import { parseOrThrow } from './validate.js';
 
@@ -31,9 +30,10 @@ function range(q: { from?: string | undefined; to?: string | undefined; interval
   return { from: from.toISOString(), to: to.toISOString(), interval: q.interval };
 }
 
-export function reportRoutes(deps: { db: Database; sessions: SessionStore; agents: AgentDirectory }): Router {
+/** `reports`: the store's (`DataLayer.reports`): SQLite, or PostgreSQL in scale-out mode. */
+export function reportRoutes(deps: { reports: Reports; sessions: SessionStoreLike; agents: AgentDirectory }): Router {
   const r = Router();
-  const store = new ReportStore(deps.db);
+  const store = deps.reports;
   const supervisor = requireRole(deps.sessions, deps.agents, 'supervisor');
 
   const send = (res: import('express').Response, name: string, q: { format: string }, rng: Range, rows: Array<Record<string, unknown>>, columns: string[]) => {
@@ -42,17 +42,17 @@ export function reportRoutes(deps: { db: Database; sessions: SessionStore; agent
     } else res.json({ ...rng, rows });
   };
 
-  r.get('/api/reports/cases', supervisor, (req, res) => {
+  r.get('/api/reports/cases', supervisor, async (req, res) => {
     const q = parseOrThrow(casesQuery.refine((x) => !x.from || !x.to || x.from < x.to, { path: ['to'], error: 'expected to after from' }), req.query, 'query');
     const rng = range(q);
-    const rows = store.cases(q.by, rng);
+    const rows = await store.cases(q.by, rng);
     send(res, `cases-by-${q.by}`, q, rng, rows as unknown as Array<Record<string, unknown>>, ['bucket', 'key', 'cases', 'avgResponseSeconds', 'awaitingResponse']);
   });
 
-  r.get('/api/reports/calls', supervisor, (req, res) => {
+  r.get('/api/reports/calls', supervisor, async (req, res) => {
     const q = parseOrThrow(callsQuery.refine((x) => !x.from || !x.to || x.from < x.to, { path: ['to'], error: 'expected to after from' }), req.query, 'query');
     const rng = range(q);
-    const rows = store.calls(q.by, rng);
+    const rows = await store.calls(q.by, rng);
     send(res, `calls-by-${q.by}`, q, rng, rows as unknown as Array<Record<string, unknown>>, [
       'bucket', 'key', 'calls', 'answered', 'containedInIvr', 'abandoned', 'avgSpeedOfAnswerSeconds', 'avgTalkSeconds', 'avgHandleSeconds',
     ]);

@@ -1,9 +1,12 @@
 /**
- * Service-desk reports from the embedded store: cases by type, origin, customer
- * or status; calls by queue or outcome, with average speed of answer, average
- * talk time and IVR containment; cases with their average response time (case
- * created to the first agent action on it); totals or per day / per hour (UTC)
- * over a time range.
+ * Service-desk reports: cases by type, origin, customer or status; calls by queue
+ * or outcome, with average speed of answer, average talk time and IVR containment;
+ * cases with their average response time (case created to the first agent action
+ * on it); totals or per day / per hour (UTC) over a time range.
+ *
+ * Behind {@link Reports}, with one implementation per store: {@link SqliteReports}
+ * here (the embedded store) and `PgReports` (`pg-reports.ts`, scale-out mode). Each
+ * data layer carries the one over its own database (`DataLayer.reports`).
  */
 import type { Database } from '../store/db.js';
 
@@ -62,12 +65,25 @@ const CALL_KEY: Record<CallDimension, string> = {
   outcome: "COALESCE(outcome, '(in progress)')",
 };
 
-const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+export const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
 
-export class ReportStore {
+/**
+ * The reports over one store. Both implementations MUST give the same rows for the
+ * same data: buckets as `YYYY-MM-DD` / `YYYY-MM-DDTHH:00Z` (UTC) or null for `total`,
+ * rows ordered by bucket, then count descending, then key; averages in seconds rounded
+ * to one decimal, null when nothing was averaged; times compared as the ISO strings
+ * the records carry, `from` inclusive and `to` exclusive.
+ */
+export interface Reports {
+  cases(by: CaseDimension, range: Range): Promise<CaseRow[]>;
+  calls(by: CallDimension, range: Range): Promise<CallRow[]>;
+}
+
+/** {@link Reports} over the embedded SQLite store. */
+export class SqliteReports implements Reports {
   constructor(private readonly db: Database) {}
 
-  cases(by: CaseDimension, range: Range): CaseRow[] {
+  async cases(by: CaseDimension, range: Range): Promise<CaseRow[]> {
     const rows = this.db
       .prepare<[string, string], { bucket: string | null; key: string; cases: number; resp: number | null; awaiting: number | null }>(
         `SELECT ${BUCKET[range.interval]('c.created_at')} AS bucket, ${CASE_KEY[by]} AS key, COUNT(*) AS cases,
@@ -83,7 +99,7 @@ export class ReportStore {
     return rows.map((r) => ({ bucket: r.bucket, key: r.key, cases: r.cases, avgResponseSeconds: round(r.resp), awaitingResponse: r.awaiting ?? 0 }));
   }
 
-  calls(by: CallDimension, range: Range): CallRow[] {
+  async calls(by: CallDimension, range: Range): Promise<CallRow[]> {
     const rows = this.db
       .prepare<[string, string], { bucket: string | null; key: string; calls: number; answered: number; contained: number; abandoned: number; asa: number | null; talk: number | null; handle: number | null }>(
         `SELECT ${BUCKET[range.interval]('arrived_at')} AS bucket, ${CALL_KEY[by]} AS key, COUNT(*) AS calls,

@@ -7,18 +7,21 @@
 import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import { tokenHash, type SessionStore } from '../auth/sessions.js';
-import type { CallCenter } from '../calls/call-center.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
+import { tokenHash } from '../auth/sessions.js';
+import type { AgentCalls } from '../calls/agent-calls.js';
 import type { AgentNotifier } from '../calls/notifier.js';
 import { AppError } from '../errors.js';
 import { parseOrThrow } from '../http/validate.js';
-import type { Ack, ClientToServerEvents, ErrorBody, InterServerEvents, PhoneSettings, ServerToClientEvents, SocketData } from '../protocol.js';
+import type { Ack, ClientToServerEvents, ScreenPop, ErrorBody, InterServerEvents, PhoneSettings, ServerToClientEvents, SocketData } from '../protocol.js';
 
 type AgentNs = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** How long a widget has to acknowledge a pop before we stop waiting (it stays pending). */
 const POP_ACK_TIMEOUT_MS = 10_000;
+/** In a cluster: how often an unacknowledged pop goes again while its offer rings. */
+const CLUSTER_POP_RETRY_MS = 2_000;
 
 const room = (username: string): string => `agent:${username}`;
 const callIdBody = z.strictObject({ callId: z.string().min(1).max(200) });
@@ -39,9 +42,11 @@ export class AgentNamespace implements AgentNotifier {
 
   constructor(
     private readonly deps: {
-      sessions: SessionStore;
+      sessions: SessionStoreLike;
       log: Logger;
-      calls: () => CallCenter;
+      calls: () => AgentCalls;
+      /** A cluster node: pops go to the agent's room on every node (acknowledged through the Redis adapter). */
+      cluster?: boolean;
       /** The agent's softphone settings (sent in that agent's snapshot only); null: desk-phone mode. */
       phone?: (username: string) => PhoneSettings | null;
     },
@@ -79,6 +84,19 @@ export class AgentNamespace implements AgentNotifier {
     for (const socket of this.ns?.sockets.values() ?? []) if (socket.data.tokenHash === h) socket.disconnect(true);
   }
 
+  /**
+   * Checks the tokens of this node's sockets (of `username`, or everyone's) again and
+   * disconnects those no longer valid: a revocation made on another node of a cluster.
+   */
+  recheck(username?: string): void {
+    for (const socket of this.ns?.sockets.values() ?? []) {
+      if (username !== undefined && socket.data.username !== username) continue;
+      const auth: unknown = socket.handshake.auth;
+      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      if (this.deps.sessions.verify(token) === null) socket.disconnect(true);
+    }
+  }
+
   /** Disconnects every socket of a user (log out everywhere). */
   revokedUser(username: string): void {
     this.ns?.in(room(username)).disconnectSockets(true);
@@ -87,8 +105,15 @@ export class AgentNamespace implements AgentNotifier {
   private connected(socket: AgentSocket): void {
     const username = socket.data.username;
     void socket.join(room(username));
-    const { snapshot, onDelivered } = this.deps.calls().snapshot(username);
-    socket.emit('session.snapshot', { ...snapshot, phone: this.deps.phone?.(username) ?? null }, () => onDelivered());
+    const sent = (r: Awaited<ReturnType<AgentCalls['snapshot']>>) =>
+      socket.emit('session.snapshot', { ...r.snapshot, phone: this.deps.phone?.(username) ?? null }, () => r.onDelivered());
+    const result = this.deps.calls().snapshot(username);
+    if (result instanceof Promise) {
+      result.then(sent, (err: unknown) => {
+        this.deps.log.error({ err, agent: username }, 'snapshot failed');
+        socket.disconnect(true);
+      });
+    } else sent(result);
 
     // One wrapper for every request: validate, run, ack; a request without an ack
     // function (a malformed emit) is ignored rather than crashing the handler.
@@ -104,19 +129,18 @@ export class AgentNamespace implements AgentNotifier {
       }) as never);
     };
     const calls = this.deps.calls();
-    handle('agent.state.set', (body) => {
+    handle('agent.state.set', async (body) => {
       const { state, reason } = parseOrThrow(stateBody, body, 'state change');
-      calls.setState(username, state, reason);
-      return { agent: calls.snapshot(username).snapshot.agent };
+      return { agent: await calls.setState(username, state, reason) };
     });
-    handle('call.accept', (body) => void calls.accept(username, parseOrThrow(callIdBody, body).callId));
-    handle('call.decline', (body) => void calls.decline(username, parseOrThrow(callIdBody, body).callId));
+    handle('call.accept', async (body) => void (await calls.accept(username, parseOrThrow(callIdBody, body).callId)));
+    handle('call.decline', async (body) => void (await calls.decline(username, parseOrThrow(callIdBody, body).callId)));
     handle('call.hangup', async (body) => void (await calls.hangup(username, parseOrThrow(callIdBody, body).callId)));
-    handle('wrapup.finish', (body) => {
+    handle('wrapup.finish', async (body) => {
       const { callId } = parseOrThrow(callIdBody, body);
-      calls.finishWrapUp(username, callId);
-      return { agent: calls.snapshot(username).snapshot.agent };
+      return { agent: await calls.finishWrapUpFor(username, callId) };
     });
+    handle('screenpop.delivered', async (body) => void (await calls.popDelivered(username, parseOrThrow(callIdBody, body).callId)));
     handle('phone.state.set', (body) => {
       socket.data.phoneRegistered = parseOrThrow(phoneStateBody, body, 'phone state').registered;
       this.phoneReachability(username);
@@ -131,18 +155,47 @@ export class AgentNamespace implements AgentNotifier {
 
   /** Reachable when any connected socket of the agent reports a registered phone. */
   private phoneReachability(username: string): void {
+    if (this.deps.cluster) {
+      // Their widgets may be on several nodes: ask the whole cluster.
+      void this.ns
+        ?.in(room(username))
+        .fetchSockets()
+        .then((sockets) => this.deps.calls().setPhoneReachable(username, sockets.some((s) => s.data.phoneRegistered === true)))
+        .catch((err: unknown) => this.deps.log.warn({ err, agent: username }, 'phone reachability not recorded'));
+      return;
+    }
     let reachable = false;
     for (const id of this.ns?.adapter.rooms.get(room(username)) ?? []) {
       if (this.ns?.sockets.get(id)?.data.phoneRegistered === true) reachable = true;
     }
-    this.deps.calls().setPhoneReachable(username, reachable);
+    void Promise.resolve(this.deps.calls().setPhoneReachable(username, reachable)).catch((err: unknown) =>
+      this.deps.log.warn({ err, agent: username }, 'phone reachability not recorded'),
+    );
   }
 
   // ---- AgentNotifier ----------------------------------------------------
 
-  offered: AgentNotifier['offered'] = (username, pop, onDelivered) => {
+  offered: AgentNotifier['offered'] = (username, pop, onDelivered, stillOffered) => {
     const ns = this.ns;
     if (!ns) return;
+    if (this.deps.cluster) {
+      // Their widgets may be on any node. The pop goes on the Redis stream like every other
+      // event to the agent (so it keeps its order: a withdrawal never overtakes the next pop),
+      // without an acknowledgement; the widget answers with `screenpop.delivered`. Until one
+      // does, it goes again (widgets keep one pop per call): a message lost with a Redis
+      // restart is sent once Redis is back.
+      const send = (): void => {
+        // A broadcast without an acknowledgement (the typed map declares the one-process ack).
+        const to = ns.to(room(username));
+        (to.emit as (ev: 'call.offered', pop: ScreenPop) => boolean).call(to, 'call.offered', pop);
+        const retry = setTimeout(() => {
+          if (stillOffered?.()) send();
+        }, CLUSTER_POP_RETRY_MS);
+        retry.unref();
+      };
+      send();
+      return;
+    }
     // Each of the agent's sockets separately, so the first acknowledgement counts at
     // once even when another tab is stale; the dispatcher counts only the first.
     for (const id of ns.adapter.rooms.get(room(username)) ?? []) {

@@ -10,6 +10,8 @@
  */
 import type { CallRecord } from '../calls/call-record.js';
 import type { AccountSummary, CaseSummary, ContactSummary } from '../protocol.js';
+import type { Reports } from '../reports/report-store.js';
+import type { CallStats } from '../supervisor/call-stats.js';
 import type {
   AccountInput,
   AssignInput,
@@ -158,13 +160,17 @@ export interface CallRepo {
   get(callId: string): Promise<CallRecord | null>;
 }
 
-/** The three repositories over one database. */
+/** The three repositories over one database, and the figures read from it. */
 export interface DataLayer {
   /** `sqlite` or `postgres`: for logs and health, not for branching. */
   readonly kind: 'sqlite' | 'postgres';
   readonly contacts: ContactRepo;
   readonly cases: CaseRepo;
   readonly calls: CallRepo;
+  /** The service-desk reports over this database's cases and calls (`/api/reports`). */
+  readonly reports: Reports;
+  /** The supervisor view's figures over this database's call records. */
+  readonly callStats: CallStats;
   /**
    * Releases the connections (PostgreSQL: ends the pool once queries in flight finish).
    * No repository method may be called afterwards. Idempotent.

@@ -16,10 +16,11 @@
  */
 import type { CaseStatus, CaseType, CasePriority, IvrStep } from '../protocol.js';
 import { normalizePhone, type CountryCode } from '../phone/normalize.js';
+import type { DataLayer } from './data-layer.js';
 import type { Database } from './db.js';
 import { SqliteCaseStore } from './sqlite-cases.js';
 import { SqliteContactStore, type ContactPhoneInput, type PhoneKind } from './sqlite-contacts.js';
-import type { Disposition, NewCase } from './types.js';
+import type { AccountInput, ContactInput, Disposition, NewCase } from './types.js';
 
 /** Ada Lovelace's number, written `(415) 555-0123`; one contact, account Analytical Engines Ltd. */
 export const ADA_RAW = '(415) 555-0123';
@@ -163,6 +164,83 @@ function numberPools(rand: () => number): Record<'US' | 'GB' | 'JP', () => strin
   };
 }
 
+/** The demo rows, in the order they are written; accounts and contacts referred to by index. */
+interface DemoPlan {
+  accounts: AccountInput[];
+  contacts: Array<{ input: Omit<ContactInput, 'accountId'>; account: number | null }>;
+  cases: Array<{ contact: number; input: Omit<NewCase, 'contactId'> }>;
+}
+
+/** The demo data as a plan (deterministic: a seeded PRNG), written by either store. */
+function demoPlan(region: CountryCode): DemoPlan {
+  const rand = prng(20250303);
+  const phone = (kind: PhoneKind, written: { raw: string; hint: CountryCode | null }): ContactPhoneInput => {
+    const read = written.hint ?? region;
+    const n = normalizePhone(written.raw, read);
+    if (n.e164 === null) throw new Error(`demo number ${written.raw} does not normalize under ${read}`);
+    return { kind, raw: written.raw, e164: n.e164, extension: n.extension, region: read };
+  };
+  const plan: DemoPlan = { accounts: ACCOUNTS.map((a) => ({ name: a.name, accountNumber: a.number, tier: a.tier })), contacts: [], cases: [] };
+  const add = (first: string, last: string, account: number | null, phones: ContactPhoneInput[]): number => {
+    const email = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + '@example.com';
+    plan.contacts.push({ input: { firstName: first, lastName: last, email, phones }, account });
+    return plan.contacts.length - 1;
+  };
+
+  const ada = add('Ada', 'Lovelace', 0, [phone('phone', national(ADA_RAW))]);
+  const shared = ['Charles Babbage', 'Mary Somerville', 'Augustus De Morgan'].map((name, i) => {
+    const [first = '', last = ''] = name.split(/ (.*)/);
+    return add(first, last, 1, [phone('phone', intl(`${SHARED_RAW} x${201 + i}`))]);
+  });
+
+  const pools = numberPools(rand);
+  const formatIndex = { US: 0, GB: 0, JP: 0 };
+  const formats = { US: US_FORMATS, GB: GB_FORMATS, JP: JP_FORMATS };
+  const written = (country: 'US' | 'GB' | 'JP'): { raw: string; hint: CountryCode | null } => {
+    // Round-robin over the forms, so every one of them is in the data.
+    const list = formats[country];
+    const format = list[formatIndex[country]++ % list.length] as Formatter;
+    return format(pools[country](), String(100 + Math.floor(rand() * 900)));
+  };
+  while (plan.contacts.length < CONTACT_COUNT) {
+    // One contact in 20 has no account (a lead, or a private caller).
+    const accountIndex = rand() < 0.05 ? -1 : Math.floor(rand() * ACCOUNTS.length);
+    const country = ACCOUNTS[accountIndex]?.country ?? 'US';
+    const phones = [phone('phone', written(country))];
+    if (rand() < 0.3) phones.push(phone('mobile', written('US')));
+    add(pick(FIRST_NAMES, rand), pick(LAST_NAMES, rand), accountIndex === -1 ? null : accountIndex, phones);
+  }
+
+  const open = (contact: number, subject: string, type: CaseType, status: CaseStatus, extra: Partial<NewCase> = {}): void => {
+    const { contactId: _unused, ...input } = demoCase(0, subject, type, status, extra);
+    plan.cases.push({ contact, input });
+  };
+  open(ada, 'Mill loses carry on long additions', 'technical_support', 'closed', { disposition: 'resolved' });
+  open(ada, 'Invoice billed at standard tier', 'billing_question', 'open', { priority: 'high' });
+  open(ada, 'Export programs to punched cards', 'feature_request', 'new');
+  open(shared[0] ?? 0, 'Main line drops transfers', 'technical_support', 'open');
+  open(shared[1] ?? 0, 'Update billing address', 'customer_info_change', 'closed', { disposition: 'resolved' });
+
+  const types: CaseType[] = ['technical_support', 'billing_question', 'feature_request', 'customer_info_change'];
+  const statuses: CaseStatus[] = ['new', 'open', 'pending', 'closed'];
+  const priorities: CasePriority[] = ['low', 'medium', 'high', 'urgent'];
+  const others = plan.contacts.slice(4).map((_, i) => i + 4);
+  for (let i = 0; i < 30; i++) {
+    const status = pick(statuses, rand);
+    open(pick(others, rand), `Demo case ${i + 1}`, pick(types, rand), status, {
+      priority: pick(priorities, rand),
+      disposition: status === 'closed' ? 'resolved' : null,
+    });
+  }
+  return plan;
+}
+
+/** The clock of the seeded rows: each reading is the next minute from a fixed start, so runs are identical. */
+export function demoSeedClock(): () => Date {
+  let tick = 0;
+  return () => new Date(SEED_EPOCH + 60_000 * tick++);
+}
+
 /**
  * Writes the demo data if the database has no accounts yet; otherwise does
  * nothing. Everything is written in one transaction.
@@ -171,82 +249,49 @@ function numberPools(rand: () => number): Record<'US' | 'GB' | 'JP', () => strin
  *   in international form and the numbers of contacts the case store creates.
  */
 export function seedDemoData(db: Database, region: CountryCode): SeedReport {
-  let tick = 0;
-  // Each row gets the next minute: stable order, stable values.
-  const now = (): Date => new Date(SEED_EPOCH + 60_000 * tick++);
+  const now = demoSeedClock();
   const contacts = new SqliteContactStore(db, { now });
   const cases = new SqliteCaseStore(db, { defaultRegion: region, now });
-  const rand = prng(20250303);
-
-  const phone = (kind: PhoneKind, written: { raw: string; hint: CountryCode | null }): ContactPhoneInput => {
-    const read = written.hint ?? region;
-    const n = normalizePhone(written.raw, read);
-    if (n.e164 === null) throw new Error(`demo number ${written.raw} does not normalize under ${read}`);
-    return { kind, raw: written.raw, e164: n.e164, extension: n.extension, region: read };
-  };
-
+  const plan = demoPlan(region);
   return db.transaction((): SeedReport => {
     const existing = db.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
     if (existing > 0) return { seeded: false, accounts: 0, contacts: 0, cases: 0 };
-
-    const accountIds = ACCOUNTS.map((a) => contacts.addAccount({ name: a.name, accountNumber: a.number, tier: a.tier }));
-    const [adaAccount = 0, sharedAccount = 0] = accountIds;
-    const contactIds: number[] = [];
-    const add = (first: string, last: string, accountId: number | null, phones: ContactPhoneInput[]): number => {
-      const email = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + '@example.com';
-      const id = contacts.addContact({ firstName: first, lastName: last, email, accountId, phones });
-      contactIds.push(id);
-      return id;
-    };
-
-    const ada = add('Ada', 'Lovelace', adaAccount, [phone('phone', national(ADA_RAW))]);
-    const shared = ['Charles Babbage', 'Mary Somerville', 'Augustus De Morgan'].map((name, i) => {
-      const [first = '', last = ''] = name.split(/ (.*)/);
-      return add(first, last, sharedAccount, [phone('phone', intl(`${SHARED_RAW} x${201 + i}`))]);
-    });
-
-    const pools = numberPools(rand);
-    const formatIndex = { US: 0, GB: 0, JP: 0 };
-    const formats = { US: US_FORMATS, GB: GB_FORMATS, JP: JP_FORMATS };
-    const written = (country: 'US' | 'GB' | 'JP'): { raw: string; hint: CountryCode | null } => {
-      // Round-robin over the forms, so every one of them is in the data.
-      const list = formats[country];
-      const format = list[formatIndex[country]++ % list.length] as Formatter;
-      return format(pools[country](), String(100 + Math.floor(rand() * 900)));
-    };
-    while (contactIds.length < CONTACT_COUNT) {
-      // One contact in 20 has no account (a lead, or a private caller).
-      const accountIndex = rand() < 0.05 ? -1 : Math.floor(rand() * ACCOUNTS.length);
-      const country = ACCOUNTS[accountIndex]?.country ?? 'US';
-      const phones = [phone('phone', written(country))];
-      if (rand() < 0.3) phones.push(phone('mobile', written('US')));
-      add(pick(FIRST_NAMES, rand), pick(LAST_NAMES, rand), accountIds[accountIndex] ?? null, phones);
-    }
-
-    let caseCount = 0;
-    const open = (contactId: number, subject: string, type: CaseType, status: CaseStatus, extra: Partial<NewCase> = {}): void => {
-      cases.create(demoCase(contactId, subject, type, status, extra), null);
-      caseCount++;
-    };
-    open(ada, 'Mill loses carry on long additions', 'technical_support', 'closed', { disposition: 'resolved' });
-    open(ada, 'Invoice billed at standard tier', 'billing_question', 'open', { priority: 'high' });
-    open(ada, 'Export programs to punched cards', 'feature_request', 'new');
-    open(shared[0] ?? 0, 'Main line drops transfers', 'technical_support', 'open');
-    open(shared[1] ?? 0, 'Update billing address', 'customer_info_change', 'closed', { disposition: 'resolved' });
-
-    const types: CaseType[] = ['technical_support', 'billing_question', 'feature_request', 'customer_info_change'];
-    const statuses: CaseStatus[] = ['new', 'open', 'pending', 'closed'];
-    const priorities: CasePriority[] = ['low', 'medium', 'high', 'urgent'];
-    const others = contactIds.slice(4);
-    for (let i = 0; i < 30; i++) {
-      const status = pick(statuses, rand);
-      open(pick(others, rand), `Demo case ${i + 1}`, pick(types, rand), status, {
-        priority: pick(priorities, rand),
-        disposition: status === 'closed' ? 'resolved' : null,
-      });
-    }
-    return { seeded: true, accounts: accountIds.length, contacts: contactIds.length, cases: caseCount };
+    const accountIds = plan.accounts.map((a) => contacts.addAccount(a));
+    const contactIds = plan.contacts.map((c) => contacts.addContact({ ...c.input, accountId: c.account === null ? null : (accountIds[c.account] ?? null) }));
+    for (const c of plan.cases) cases.create({ ...c.input, contactId: contactIds[c.contact] ?? null }, null);
+    return { seeded: true, accounts: accountIds.length, contacts: contactIds.length, cases: plan.cases.length };
   })();
+}
+
+/**
+ * {@link seedDemoData} over a data layer (PostgreSQL in scale-out mode): the same rows,
+ * written one by one, if the layer has no accounts yet. Open `layer` with
+ * {@link demoSeedClock} as its clock for the seeded times.
+ *
+ * Not one transaction: nodes starting together may both find no accounts; the later
+ * one then fails on the unique account number and writes nothing (resolves `seeded:
+ * false`). A failure half-way leaves part of the demo data (demo data only).
+ */
+export async function seedDemoDataLayer(layer: Pick<DataLayer, 'contacts' | 'cases'>, region: CountryCode): Promise<SeedReport> {
+  const none: SeedReport = { seeded: false, accounts: 0, contacts: 0, cases: 0 };
+  if ((await layer.contacts.listAccounts()).length > 0) return none;
+  const plan = demoPlan(region);
+  const accountIds: number[] = [];
+  for (const [i, a] of plan.accounts.entries()) {
+    try {
+      accountIds.push(await layer.contacts.addAccount(a));
+    } catch (err) {
+      // Another node seeding at the same moment took the first account number.
+      if (i === 0 && (err as { code?: unknown }).code === '23505') return none;
+      throw err;
+    }
+  }
+  const contactIds: number[] = [];
+  for (const c of plan.contacts) {
+    contactIds.push(await layer.contacts.addContact({ ...c.input, accountId: c.account === null ? null : (accountIds[c.account] ?? null) }));
+  }
+  for (const c of plan.cases) await layer.cases.create({ ...c.input, contactId: contactIds[c.contact] ?? null }, null);
+  return { seeded: true, accounts: accountIds.length, contacts: contactIds.length, cases: plan.cases.length };
 }
 
 function demoCase(

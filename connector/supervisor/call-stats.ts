@@ -1,7 +1,9 @@
 /**
  * Figures over the stored call records for supervisors: today's service level
- * per queue, and the last hour per minute (the chart). Behind `CallStats` so a
- * PostgreSQL store can supply the same figures.
+ * per queue, and the last hour per minute (the chart). Behind `CallStats`, with
+ * one implementation per store: `SqliteCallStats` here, `PgCallStats`
+ * (`pg-call-stats.ts`) in scale-out mode; each data layer carries the one over its
+ * own database (`DataLayer.callStats`).
  *
  * Call records are written in batches (`SqliteCallStore`: on the next turn of
  * the event loop), so a call counts here a moment after it happened. That lag
@@ -20,7 +22,7 @@ export const HISTORY_MINUTES = 60;
  * read. A caller still waiting after three hours is beyond what a chart of the
  * last hour needs to show.
  */
-const ARRIVAL_LOOKBACK_MS = 3 * 60 * MINUTE_MS;
+export const ARRIVAL_LOOKBACK_MS = 3 * 60 * MINUTE_MS;
 
 export interface ServiceLevelCount {
   answered: number;
@@ -49,7 +51,17 @@ export async function lastHour(stats: CallStats, now: number = Date.now()): Prom
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), minutes: await stats.perMinute(from, to) };
 }
 
-const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+export const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+
+/** One zeroed entry per minute of [fromMs, toMs), by its ISO minute. */
+export function emptyMinutes(fromMs: number, toMs: number): Map<string, HistoryMinute> {
+  const out = new Map<string, HistoryMinute>();
+  for (let t = fromMs; t < toMs; t += MINUTE_MS) {
+    const minute = new Date(t).toISOString();
+    out.set(minute, { minute, arrived: 0, answered: 0, abandoned: 0, avgWaitSeconds: null, longestWaitSeconds: null });
+  }
+  return out;
+}
 const MINUTE_OF = (col: string): string => `strftime('%Y-%m-%dT%H:%M:00.000Z', ${col})`;
 
 type MinuteRow = { kind: 'arrived' | 'answered' | 'abandoned' | 'wait'; minute: string; n: number; avg: number | null; max: number | null };
@@ -100,11 +112,7 @@ export class SqliteCallStats implements CallStats {
   async perMinute(fromMs: number, toMs: number): Promise<HistoryMinute[]> {
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
-    const out = new Map<string, HistoryMinute>();
-    for (let t = fromMs; t < toMs; t += MINUTE_MS) {
-      const minute = new Date(t).toISOString();
-      out.set(minute, { minute, arrived: 0, answered: 0, abandoned: 0, avgWaitSeconds: null, longestWaitSeconds: null });
-    }
+    const out = emptyMinutes(fromMs, toMs);
     const lookback = new Date(fromMs - ARRIVAL_LOOKBACK_MS).toISOString();
     for (const row of this.minutes.all(lookback, from, to, from, to, from, to, from, to)) {
       const m = out.get(row.minute);

@@ -15,7 +15,8 @@ import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { AgentDirectory } from '../agents/agent-store.js';
-import { tokenHash, type SessionStore } from '../auth/sessions.js';
+import type { SessionStoreLike } from '../auth/session-store.js';
+import { tokenHash } from '../auth/sessions.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import type {
@@ -40,7 +41,7 @@ const EVENTS: ReadonlySet<string> = new Set<keyof SupervisorClientToServerEvents
 const refreshBody = z.strictObject({});
 
 export interface SupervisorNamespaceOptions {
-  sessions: SessionStore;
+  sessions: SessionStoreLike;
   /** The live agents (the store): roles are read on connect and on every tick. */
   agents: AgentDirectory;
   snapshots: QueueSnapshots;
@@ -125,6 +126,16 @@ export class SupervisorNamespace {
   /** Disconnects every socket of a user (log out everywhere, disabled, new password). */
   revokedUser(username: string): void {
     for (const socket of this.ns?.sockets.values() ?? []) if (socket.data.username === username) socket.disconnect(true);
+  }
+
+  /** Checks the tokens of a user's sockets here again (a revocation made on another node). */
+  recheckUser(username: string): void {
+    for (const socket of this.ns?.sockets.values() ?? []) {
+      if (socket.data.username !== username) continue;
+      const auth: unknown = socket.handshake.auth;
+      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      if (this.o.sessions.verify(token) === null) socket.disconnect(true);
+    }
   }
 
   /** Null when `username` may watch; else the connect error. */
@@ -225,8 +236,9 @@ export class SupervisorNamespace {
       const changed = await this.refresh(firstRead);
       // The first watchers, connecting now, get the whole snapshot instead.
       if (firstRead || this.closed) return;
-      if (changed.live) ns.emit('queues.changed', this.live as QueueSnapshot);
-      if (changed.history) ns.emit('history.changed', this.history as CallHistory);
+      // This node's own watchers only: in a cluster every node pushes its view to its sockets.
+      if (changed.live) ns.local.emit('queues.changed', this.live as QueueSnapshot);
+      if (changed.history) ns.local.emit('history.changed', this.history as CallHistory);
     } catch (err) {
       // A store error must not stop the timer (nor reach the event loop).
       this.o.log.error({ err }, 'supervisor view update failed');

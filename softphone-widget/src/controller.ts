@@ -116,7 +116,9 @@ export class Controller {
       ack();
     });
     s.on('call.offered', (pop, ack) => {
-      ack();
+      // One process acknowledges the emit; a cluster listens for screenpop.delivered.
+      if (typeof ack === 'function') ack();
+      else s.emit('screenpop.delivered', { callId: pop.callId }, () => {});
       noteServerNow(pop.offeredAt);
       this.store.update((st) => ({ offers: [...st.offers.filter((o) => o.callId !== pop.callId), pop], lastSaved: null }));
       if (!this.deskDialing && !this.store.get().outboundCalls.has(pop.callId)) announce(`Incoming call from ${announceName(pop)}`, true);

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { SimulatorAdapter } from '../../adapters/simulator/simulator-adapter.js';
 import { compileFlowText, type CompiledFlow } from '../../ivr/flow/registry.js';
 import { PresenceBoard } from '../../connector/agents/presence.js';
-import { CallCenter } from '../../connector/calls/call-center.js';
+import { CallCenter, type CallCenterOptions } from '../../connector/calls/call-center.js';
 import type { CallRecord } from '../../connector/calls/call-record.js';
 import { Dispatcher } from '../../connector/calls/dispatcher.js';
 import type { AgentNotifier } from '../../connector/calls/notifier.js';
@@ -37,16 +37,30 @@ function mustCompile(text: string, queues: ReadonlySet<string>): CompiledFlow {
   return r.flow;
 }
 
-export function routingRig(input: ConfigInput & { routesByNumber?: Record<string, string> }, opts: { vip?: string[]; ringTimeoutMs?: number } = {}) {
+export function routingRig(
+  input: ConfigInput & { routesByNumber?: Record<string, string> },
+  opts: {
+    vip?: string[];
+    ringTimeoutMs?: number;
+    /** Replaces the rig's lookup (e.g. an asynchronous one). */
+    lookup?: CallCenterOptions['lookup'];
+    lookupTimeoutMs?: number;
+    /** Flow YAML per dialed number, besides `routesByNumber`'s one-queue flows. */
+    flowTexts?: Record<string, string>;
+    /** The call center's log (default: silent). */
+    log?: pino.Logger;
+  } = {},
+) {
   const { routesByNumber = {}, ...cfgInput } = input;
   const config = parseConfig(cfgInput);
-  const log = pino({ level: 'silent' });
+  const log = opts.log ?? pino({ level: 'silent' });
   const queueIds = new Set(config.queues.map((q) => q.id));
   const flows = new Map<string, CompiledFlow>();
   for (const [dnis, target] of Object.entries(routesByNumber)) {
     const [queue, priority] = target.split(':') as [string, string | undefined];
     flows.set(dnis, mustCompile(flowText(`to-${queue}`, queue, Number(priority ?? 0)), queueIds));
   }
+  for (const [dnis, text] of Object.entries(opts.flowTexts ?? {})) flows.set(dnis, mustCompile(text, queueIds));
   // The shipped callback offer names the `general` queue; these configs may have none (the name does not matter there).
   const callbackOffer = mustCompile(readFileSync(join(import.meta.dirname, '..', '..', 'ivr', 'flows', 'callback-offer.yaml'), 'utf8'), new Set([...queueIds, 'general']));
   const presence = new PresenceBoard([]);
@@ -96,7 +110,8 @@ export function routingRig(input: ConfigInput & { routesByNumber?: Record<string
     awayReasons: config.routing.awayReasons,
     openIvrCase: (call, req) => ivrCases.push({ callId: call.callId, outcome: req.outcome, queue: req.queue }),
     fallbackQueue: config.ivr.fallbackQueue,
-    lookup,
+    lookup: opts.lookup ?? lookup,
+    ...(opts.lookupTimeoutMs === undefined ? {} : { lookupTimeoutMs: opts.lookupTimeoutMs }),
   });
   const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: 1000 });
   center.attach(sim);

@@ -11,6 +11,8 @@ import { DEFAULT_CONFIG } from '../../connector/config/defaults.js';
 import { parseConfig } from '../../connector/config/load.js';
 import type { Logger } from '../../connector/logger.js';
 import type { ConfigInput } from '../../connector/config/schema.js';
+import type { DataLayer } from '../../connector/store/data-layer.js';
+import { openDataLayer } from '../../connector/store/open-data-layer.js';
 
 export type DeepPartial<T> = T extends object ? (T extends unknown[] ? T : { [K in keyof T]?: DeepPartial<T[K]> }) : T;
 
@@ -33,8 +35,13 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
+/**
+ * `data`: contacts, cases and calls in this layer (the caller's to close, after the
+ * server). Without it, a config with `cluster` gets its PostgreSQL layer
+ * (`openDataLayer`), closed with the server; any other, the node's SQLite.
+ */
 export async function startTestServer(
-  options: { config?: DeepPartial<ConfigInput>; dataDir?: string; log?: Logger; supervisor?: { tickMs?: number; historyMs?: number } } = {},
+  options: { config?: DeepPartial<ConfigInput>; dataDir?: string; log?: Logger; supervisor?: { tickMs?: number; historyMs?: number }; data?: DataLayer } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-test-'));
   const base = merge(DEFAULT_CONFIG as Record<string, unknown>, {
@@ -45,7 +52,13 @@ export async function startTestServer(
     adapters: [{ id: 'sim', kind: 'simulator', charsPerSecond: 400 }],
   });
   const config = parseConfig(merge(base, (options.config ?? {}) as Record<string, unknown>));
-  const sb = createSwitchboard(config, { ...(options.log ? { log: options.log } : {}), ...(options.supervisor ? { supervisor: options.supervisor } : {}) });
+  const opened = options.data ? undefined : await openDataLayer(config, options.log ? { log: options.log } : {});
+  const data = options.data ?? opened;
+  const sb = createSwitchboard(config, {
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.supervisor ? { supervisor: options.supervisor } : {}),
+    ...(data ? { data } : {}),
+  });
   const url = await sb.listen();
   return {
     url,
@@ -53,6 +66,7 @@ export async function startTestServer(
     dataDir,
     async close() {
       await sb.close();
+      await opened?.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,8 @@
  */
 import pg from 'pg';
 import type { CountryCode } from '../../phone/normalize.js';
+import { PgReports } from '../../reports/pg-reports.js';
+import { PgCallStats } from '../../supervisor/pg-call-stats.js';
 import type { DataLayer } from '../data-layer.js';
 import { PgCallRepo } from './call-repo.js';
 import { PgCaseRepo } from './case-repo.js';
@@ -72,6 +74,8 @@ export async function openPostgresDataLayer(options: PostgresDataLayerOptions): 
     contacts: new PgContactRepo(pool, { now }),
     cases: new PgCaseRepo(pool, { defaultRegion, now }),
     calls: new PgCallRepo(pool, now),
+    reports: new PgReports(pool),
+    callStats: new PgCallStats(pool),
     close(): Promise<void> {
       closing ??= pool.end();
       return closing;

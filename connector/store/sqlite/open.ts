@@ -3,6 +3,8 @@
  */
 import { SqliteCallStore } from '../../calls/sqlite-call-store.js';
 import type { CountryCode } from '../../phone/normalize.js';
+import { SqliteReports } from '../../reports/report-store.js';
+import { SqliteCallStats } from '../../supervisor/call-stats.js';
 import type { DataLayer } from '../data-layer.js';
 import { openDatabase, type Database } from '../db.js';
 import { SqliteCaseStore } from '../sqlite-cases.js';
@@ -42,6 +44,8 @@ function build(db: Database, options: SqliteDataLayerOptions, owns: boolean): Da
     contacts: new SqliteContactRepo(new SqliteContactStore(db, { now })),
     cases: new SqliteCaseRepo(new SqliteCaseStore(db, { defaultRegion: options.defaultRegion, now })),
     calls: new SqliteCallRepo(new SqliteCallStore(db)),
+    reports: new SqliteReports(db),
+    callStats: new SqliteCallStats(db),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

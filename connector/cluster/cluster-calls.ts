@@ -1,0 +1,146 @@
+/**
+ * An agent's requests in a cluster. The agent's widget is connected to one node;
+ * the call it is offered or on lives on the node whose PBX adapter has it (the
+ * owner, from the shared presence record). Requests about that call (accept,
+ * decline, hang up, finish the wrap-up, the reconnect snapshot) and state
+ * changes that must withdraw its offer run on the owner, over the cluster bus;
+ * everything else runs here. The owner's call center changes the shared
+ * presence, which every node then sees.
+ */
+import type { Logger } from 'pino';
+import type { AgentPresence } from '../agents/presence.js';
+import type { AgentCalls, SnapshotResult } from '../calls/agent-calls.js';
+import type { CallCenter } from '../calls/call-center.js';
+import type { CallRecord } from '../calls/call-record.js';
+import type { AgentSnapshot, SettableAgentState } from '../protocol.js';
+import type { ClusterBus } from './bus.js';
+import type { SharedPresence } from './shared-presence.js';
+
+/** Agent requests wait this long for the owning node. */
+const REQUEST_TIMEOUT_MS = 5_000;
+
+type Req = { username: string; callId?: string | null; state?: SettableAgentState; reason?: string; reachable?: boolean };
+
+export class ClusterCalls implements AgentCalls {
+  private readonly offs: Array<() => void> = [];
+
+  constructor(
+    private readonly o: { local: CallCenter; presence: SharedPresence; bus: ClusterBus; nodeId: string; log: Logger },
+  ) {
+    const { local, bus } = o;
+    const on = (method: string, fn: (r: Req) => unknown) =>
+      this.offs.push(bus.handle(`calls.${method}`, (payload) => fn(payload as Req)));
+    on('accept', (r) => local.accept(r.username, r.callId ?? ''));
+    on('decline', (r) => local.decline(r.username, r.callId ?? ''));
+    on('hangup', (r) => local.hangup(r.username, r.callId ?? ''));
+    on('finishWrapUp', (r) => local.finishWrapUpFor(r.username, r.callId ?? null));
+    on('setState', (r) => local.setState(r.username, r.state ?? 'away', r.reason));
+    on('setPhoneReachable', (r) => local.setPhoneReachable(r.username, r.reachable === true));
+    on('snapshot', (r) => local.snapshot(r.username).snapshot);
+    on('delivered', (r) => local.snapshot(r.username).onDelivered());
+    on('record', (r) => local.getCall(r.callId ?? ''));
+    on('popDelivered', (r) => local.popDelivered(r.username, r.callId ?? ''));
+    local.askOtherNodes = (callId) => this.recordFromPeers(callId);
+  }
+
+  /** The widget has the pop (`screenpop.delivered`): counted on the node that offered it. */
+  async popDelivered(username: string, callId: string): Promise<void> {
+    const node = this.owner(username, 'offer', callId);
+    if (node) await this.forward(node, 'popDelivered', { username, callId });
+    else this.o.local.popDelivered(username, callId);
+  }
+
+  /** A call record another node keeps in memory (written to the store within its batch window). */
+  private async recordFromPeers(callId: string): Promise<CallRecord | null> {
+    // From Redis, not the last poll: a node started a moment ago has not polled yet.
+    const nodes = await this.o.bus.aliveNodes({ timeoutMs: 2_000 }).catch(() => this.o.bus.peers());
+    for (const node of nodes) {
+      if (node === this.o.nodeId) continue;
+      try {
+        const r = await this.o.bus.request<CallRecord | null>(node, 'calls.record', { username: '', callId }, { timeoutMs: 2_000 });
+        if (r) return r;
+      } catch (err) {
+        this.o.log.debug({ err, node, callId }, 'asking a node for a call record failed');
+      }
+    }
+    return null;
+  }
+
+  close(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  /** The other node that owns the agent's offer (or call, with `call`), or null: this node decides. */
+  private owner(username: string, which: 'offer' | 'call', callId?: string | null): string | null {
+    if (callId && this.o.local.hasLiveCall(callId)) return null;
+    const { offerNode, callNode } = this.o.presence.ownerOf(username);
+    const node = which === 'offer' ? offerNode : callNode;
+    return node && node !== this.o.nodeId ? node : null;
+  }
+
+  private agent(username: string): AgentPresence | undefined {
+    return this.o.local.presenceOf(username);
+  }
+
+  private forward<T>(node: string, method: string, req: Req): Promise<T> {
+    return this.o.bus.request<T>(node, `calls.${method}`, req, { timeoutMs: REQUEST_TIMEOUT_MS });
+  }
+
+  hasAgent(username: string): boolean {
+    return this.o.local.hasAgent(username);
+  }
+
+  async accept(username: string, callId: string): Promise<void> {
+    const node = this.owner(username, 'offer', callId);
+    return node ? this.forward(node, 'accept', { username, callId }) : this.o.local.accept(username, callId);
+  }
+
+  async decline(username: string, callId: string): Promise<void> {
+    const node = this.owner(username, 'offer', callId);
+    return node ? this.forward(node, 'decline', { username, callId }) : this.o.local.decline(username, callId);
+  }
+
+  async hangup(username: string, callId: string): Promise<void> {
+    const a = this.agent(username);
+    const node = a?.offeredCallId === callId ? this.owner(username, 'offer', callId) : this.owner(username, 'call', callId);
+    return node ? this.forward(node, 'hangup', { username, callId }) : this.o.local.hangup(username, callId);
+  }
+
+  async finishWrapUpFor(username: string, callId: string | null): Promise<AgentSnapshot> {
+    const a = this.agent(username);
+    const node = this.owner(username, 'call', callId ?? a?.callId);
+    return node ? this.forward<AgentSnapshot>(node, 'finishWrapUp', { username, callId }) : this.o.local.finishWrapUpFor(username, callId);
+  }
+
+  async setState(username: string, state: SettableAgentState, reason?: string): Promise<AgentSnapshot> {
+    const a = this.agent(username);
+    // An offer ringing from another node is withdrawn there; a wrap-up of another node's call ends there.
+    const node = a?.offeredCallId ? this.owner(username, 'offer', a.offeredCallId) : a?.state === 'after-call-work' ? this.owner(username, 'call', a.callId) : null;
+    return node ? this.forward(node, 'setState', { username, state, ...(reason !== undefined ? { reason } : {}) }) : this.o.local.setState(username, state, reason);
+  }
+
+  async setPhoneReachable(username: string, reachable: boolean): Promise<void> {
+    const a = this.agent(username);
+    const node = a?.offeredCallId ? this.owner(username, 'offer', a.offeredCallId) : null;
+    if (node) await this.forward(node, 'setPhoneReachable', { username, reachable });
+    else this.o.local.setPhoneReachable(username, reachable);
+  }
+
+  /** The reconnect snapshot: from the node that owns the agent's offer or call, else this one. */
+  async snapshot(username: string): Promise<SnapshotResult> {
+    const a = this.agent(username);
+    const node = (a?.offeredCallId ? this.owner(username, 'offer', a.offeredCallId) : null) ?? (a?.callId ? this.owner(username, 'call', a.callId) : null);
+    if (!node) return this.o.local.snapshot(username);
+    try {
+      const snapshot = await this.forward<SnapshotResult['snapshot']>(node, 'snapshot', { username });
+      return {
+        snapshot,
+        onDelivered: () => void this.forward(node, 'delivered', { username }).catch(() => {}),
+      };
+    } catch (err) {
+      // The owner is gone (its calls with it) or slow: the agent still gets their state now.
+      this.o.log.warn({ err, agent: username, node }, 'snapshot from the owning node failed; sending this node\'s');
+      return this.o.local.snapshot(username);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * One node of a Switchboard cluster (docs/scale-out.md): what `config.cluster`
+ * adds to the one-process connector.
+ *
+ * - Presence shared in Redis (SharedPresence): each node routes the calls of
+ *   its own PBX adapters, and an agent is claimed cluster-wide, so no agent is
+ *   offered two calls and no call two agents.
+ * - Pops and agent events cross nodes over socket.io's Redis Streams adapter: a
+ *   call on node A pops on an agent connected to node B; a short Redis outage
+ *   delays messages (the stream resumes where it was) rather than losing them.
+ * - Agent requests run on the node owning the call (ClusterCalls over the bus).
+ * - Sessions are signed tokens any node can check (ClusterSessionStore).
+ * - A node that dies: the others release the offers it held and put its agents'
+ *   calls in after-call work, so nobody stays ringing or on a call that is gone.
+ */
+import { hostname } from 'node:os';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PresenceBoard } from '../agents/presence.js';
+import type { AgentCalls } from '../calls/agent-calls.js';
+import type { CallCenter } from '../calls/call-center.js';
+import type { Dispatcher } from '../calls/dispatcher.js';
+import type { Config } from '../config/schema.js';
+import { readSecret } from '../config/secrets.js';
+import { ClusterBus } from './bus.js';
+import { ClusterCalls } from './cluster-calls.js';
+import { SharedPresence } from './shared-presence.js';
+import { ClusterSessionStore } from './token-sessions.js';
+
+export type ClusterConfig = NonNullable<Config['cluster']>;
+
+/** The node id: configured, else host name and process id (lowercased to an id). */
+export function nodeIdOf(c: ClusterConfig): string {
+  return c.nodeId ?? `${hostname()}-${process.pid}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 64);
+}
+
+export interface ClusterNode {
+  readonly nodeId: string;
+  readonly sessions: ClusterSessionStore;
+  /** For the socket.io server's `adapter` option. */
+  readonly ioAdapter: ReturnType<typeof createAdapter>;
+  /** A revocation made on another node: `username` (or everyone, for null) to be checked again here. */
+  onRemoteRevocation(fn: (username: string | null) => void): void;
+  /** Binds the call center once it exists; returns what the `/agent` namespace talks to. */
+  bind(parts: { callCenter: CallCenter; dispatcher: Dispatcher }): AgentCalls;
+  /** Connects to Redis and loads the shared state: MUST resolve before the node serves. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createClusterNode(o: { config: ClusterConfig; presence: PresenceBoard; tokenTtlMs: number; log: Logger }): ClusterNode {
+  const c = o.config;
+  const nodeId = nodeIdOf(c);
+  const log = o.log.child({ node: nodeId });
+  const redisOptions = { maxRetriesPerRequest: null, enableAutoPipelining: true } as const;
+  const connect = () => new Redis(c.redisUrl, redisOptions);
+  const presenceRedis = connect();
+  const presenceSub = connect();
+  const streamRedis = connect();
+  const secret = readSecret({ value: c.secret, env: c.secretEnv, file: c.secretFile }, 'cluster.secret');
+  const sessions = new ClusterSessionStore({ redis: connect(), secret, ttlMs: o.tokenTtlMs, log, prefix: c.redisPrefix });
+  const bus = new ClusterBus({ redis: connect(), nodeId, log, prefix: c.redisPrefix });
+  let parts: { callCenter: CallCenter; dispatcher: Dispatcher } | null = null;
+
+  const shared = new SharedPresence({
+    redis: presenceRedis,
+    sub: presenceSub,
+    board: o.presence,
+    nodeId,
+    prefix: c.redisPrefix,
+    log,
+    onRemoteChange: (agent, before) => {
+      if (!parts) return;
+      const { callCenter, dispatcher } = parts;
+      // Our call ringing an agent who went away or lost their phone on another node: it moves on.
+      const ours = before.offeredCallId ? callCenter.liveCall(before.offeredCallId) : undefined;
+      if (ours?.offer?.agent === agent.username && !ours.offer.answered && (agent.state !== 'available' || !agent.reachable)) {
+        dispatcher.withdraw(ours, 'agent-unavailable', { requeue: true, exclude: agent.state === 'away' });
+      }
+      if (agent.state === 'available' && agent.reachable && agent.offeredCallId === null) dispatcher.dispatch();
+    },
+  });
+  let calls: ClusterCalls | null = null;
+
+  return {
+    nodeId,
+    sessions,
+    ioAdapter: createAdapter(streamRedis, { streamName: `${c.redisPrefix}socket.io`, maxLen: 100_000 }),
+    onRemoteRevocation(fn) {
+      sessions.onRemoteRevocation((r) => fn(r.kind === 'except' ? null : r.username));
+    },
+    bind(p) {
+      parts = p;
+      calls = new ClusterCalls({ local: p.callCenter, presence: shared, bus, nodeId, log });
+      return calls;
+    },
+    async start() {
+      await sessions.start();
+      await bus.start();
+      await shared.start();
+      bus.onNodeDown((node, reason) => {
+        log.warn({ down: node, reason }, 'a cluster node is down; releasing its offers and calls');
+        void shared.forgetNode(node).catch((err: unknown) => log.error({ err, down: node }, 'releasing a dead node\'s agents failed'));
+      });
+      log.info({ redis: new URL(c.redisUrl).host }, 'cluster node started');
+    },
+    async close() {
+      calls?.close();
+      shared.close();
+      await Promise.allSettled([bus.close(), sessions.close()]);
+      presenceSub.disconnect();
+      presenceRedis.disconnect();
+      streamRedis.disconnect();
+    },
+  };
+}

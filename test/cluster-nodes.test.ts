@@ -1,0 +1,177 @@
+/**
+ * Switchboard as several processes (issue 6 part 4), against the real
+ * PostgreSQL and a private Redis: a call on node A pops on an agent connected to
+ * node B, who answers and logs it there; concurrent calls on two nodes never
+ * ring one agent twice nor one call at two agents; a node killed mid-call: its
+ * agent reconnects to another node and finds their call; Redis restarted while
+ * a call waits: the pop still arrives.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ScreenPop } from '../connector/protocol.js';
+import { api, connectAgent, login, nextEvent, request, type AgentClient } from './helpers/clients.js';
+import { clusterSpec, freshSchema, privateRedis, startNode, type NodeProcess, type PrivateRedis } from './helpers/cluster-nodes.js';
+
+let redis: PrivateRedis;
+let db: Awaited<ReturnType<typeof freshSchema>>;
+const nodes: NodeProcess[] = [];
+const sockets: AgentClient[] = [];
+
+beforeAll(async () => {
+  redis = await privateRedis();
+  db = await freshSchema();
+}, 30_000);
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await Promise.all(nodes.splice(0).map((n) => n.kill()));
+});
+
+afterAll(async () => {
+  await redis?.kill();
+  await db?.drop();
+});
+
+async function cluster(names: string[], extra: Record<string, unknown> = {}): Promise<NodeProcess[]> {
+  const spec = clusterSpec(redis.url, db.schema);
+  const started: NodeProcess[] = [];
+  // One at a time: the first migrates the schema, the others find it done.
+  for (const n of names) {
+    const node = await startNode(n, spec, extra);
+    nodes.push(node);
+    started.push(node);
+  }
+  return started;
+}
+
+async function agentOn(node: NodeProcess, username: string, token?: string) {
+  const t = token ?? (await login(node.url, username, 'alice-demo'));
+  const { socket, snapshot } = await connectAgent(node.url, t);
+  sockets.push(socket);
+  return { socket, snapshot, token: t };
+}
+
+async function call(node: NodeProcess, from: string, digits = '1'): Promise<string> {
+  const { callId } = (await api(node.url, 'POST', '/api/simulator/calls', { body: { from, to: '+18005550100' } })).body;
+  await api(node.url, 'POST', `/api/simulator/calls/${callId}/digits`, { body: { digits } });
+  return callId as string;
+}
+
+describe('several nodes', () => {
+  it('a call on node A pops on an agent of node B, who answers and logs the case on B', async () => {
+    const [a, b] = await cluster(['a', 'b']);
+    const alice = await agentOn(b!, 'alice');
+    const pop = nextEvent(alice.socket, 'call.offered', 20_000);
+    expect(await request(alice.socket, 'agent.state.set', { state: 'available' })).toMatchObject({ ok: true });
+    const callId = await call(a!, '+14155550123');
+    const p = (await pop) as ScreenPop;
+    expect(p.callId).toBe(callId);
+    expect(p.lookup.outcome).toBe('one'); // the demo contact, found by node A
+    const connected = nextEvent(alice.socket, 'call.connected', 10_000);
+    expect(await request(alice.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    expect((await connected).callId).toBe(callId);
+    const ended = nextEvent(alice.socket, 'call.ended', 10_000);
+    await api(a!.url, 'POST', `/api/simulator/calls/${callId}/hangup`);
+    await ended;
+    const saved = await api(b!.url, 'POST', '/api/cases', { token: alice.token, body: { callId, subject: 'Cross-node call', type: 'technical_support' } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body).toMatchObject({ callId, queue: 'support', aniE164: '+14155550123' });
+    // The case is in the shared store: node A reads it too.
+    const tokenOnA = await login(a!.url, 'bob', 'alice-demo');
+    expect((await api(a!.url, 'GET', `/api/cases/${saved.body.number}`, { token: tokenOnA })).body.callId).toBe(callId);
+  }, 120_000);
+
+  it('calls arriving at once on two nodes: no agent is offered two, no call rings two agents', async () => {
+    const [a, b] = await cluster(['a', 'b'], { routing: { ringTimeoutMs: 60_000 } });
+    const agents = [await agentOn(a!, 'alice'), await agentOn(a!, 'bob'), await agentOn(b!, 'carol'), await agentOn(b!, 'dave')];
+    const names = ['alice', 'bob', 'carol', 'dave'];
+    const log: Array<{ agent: string; kind: 'offered' | 'withdrawn'; callId: string }> = [];
+    agents.forEach((x, i) => {
+      x.socket.on('call.offered', (pop: ScreenPop, ack?: () => void) => {
+        // As the widget does: a cluster's pop is answered with screenpop.delivered, and a pop sent
+        // again (not yet known delivered) is the same offer.
+        if (typeof ack === 'function') ack();
+        else x.socket.emit('screenpop.delivered', { callId: pop.callId }, () => {});
+        const last = [...log].reverse().find((e) => e.agent === names[i]);
+        if (last?.kind === 'offered' && last.callId === pop.callId) return;
+        log.push({ agent: names[i]!, kind: 'offered', callId: pop.callId });
+      });
+      x.socket.on('call.offer.withdrawn', ({ callId }) => log.push({ agent: names[i]!, kind: 'withdrawn', callId }));
+    });
+    for (const x of agents) expect(await request(x.socket, 'agent.state.set', { state: 'available' })).toMatchObject({ ok: true });
+    // Twelve callers at once, six on each node, all for the support queue every agent serves.
+    const calls = await Promise.all([...Array(12).keys()].map((i) => call(i % 2 ? a! : b!, `+1415555${String(1000 + i)}`)));
+    const until = Date.now() + 20_000;
+    while (log.filter((e) => e.kind === 'offered').length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1_000)); // any wrong second offer would show by now
+    const offers = log.filter((e) => e.kind === 'offered');
+    expect(offers.map((e) => e.agent).sort()).toEqual(names);
+    expect(new Set(offers.map((e) => e.callId)).size).toBe(4);
+    expect(offers.every((e) => calls.includes(e.callId))).toBe(true);
+    // Each agent declines: each is offered another call, never one another agent is ringing with.
+    for (const [i, x] of agents.entries()) {
+      const mine = offers.find((e) => e.agent === names[i])!;
+      expect(await request(x.socket, 'call.decline', { callId: mine.callId })).toEqual({ ok: true });
+    }
+    const until2 = Date.now() + 20_000;
+    while (log.filter((e) => e.kind === 'offered').length < 8 && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const ringing = new Map<string, string>(); // agent -> call
+    const ringingCall = new Map<string, string>(); // call -> agent
+    for (const e of log) {
+      if (e.kind === 'offered') {
+        expect(ringing.has(e.agent), `${e.agent} offered ${e.callId} while ringing ${ringing.get(e.agent)}`).toBe(false);
+        expect(ringingCall.has(e.callId), `${e.callId} offered to ${e.agent} while ringing ${ringingCall.get(e.callId)}`).toBe(false);
+        ringing.set(e.agent, e.callId);
+        ringingCall.set(e.callId, e.agent);
+      } else if (ringing.get(e.agent) === e.callId) {
+        ringing.delete(e.agent);
+        ringingCall.delete(e.callId);
+      }
+    }
+    expect(log.filter((e) => e.kind === 'offered')).toHaveLength(8);
+  }, 120_000);
+
+  it('the node an agent is connected to is killed mid-call: on another node the agent finds the call, hangs up and logs it', async () => {
+    const [a, b, c] = await cluster(['a', 'b', 'c']);
+    const alice = await agentOn(b!, 'alice');
+    const pop = nextEvent(alice.socket, 'call.offered', 20_000);
+    await request(alice.socket, 'agent.state.set', { state: 'available' });
+    const callId = await call(a!, '+14155550123');
+    await pop;
+    const connected = nextEvent(alice.socket, 'call.connected', 10_000);
+    expect(await request(alice.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    await connected;
+
+    await b!.kill('SIGKILL');
+    // The widget reconnects (to the load balancer: here, node C) with the same token.
+    const again = await agentOn(c!, 'alice', alice.token);
+    expect(again.snapshot.agent.state).toBe('on-call');
+    expect(again.snapshot.activeCall?.callId).toBe(callId);
+    expect(again.snapshot.activeCall?.pop.lookup.outcome).toBe('one');
+    const ended = nextEvent(again.socket, 'call.ended', 10_000);
+    expect(await request(again.socket, 'call.hangup', { callId })).toEqual({ ok: true });
+    expect((await ended).reason).toBe('agent-hangup');
+    const saved = await api(c!.url, 'POST', '/api/cases', { token: alice.token, body: { callId, subject: 'Survived a node', type: 'technical_support' } });
+    expect(saved.status).toBe(201);
+    // The call record is in the shared store with its outcome, and the case with the call.
+    const onA = await login(a!.url, 'bob', 'alice-demo');
+    expect((await api(a!.url, 'GET', `/api/cases/${saved.body.number}`, { token: onA })).body).toMatchObject({ callId, agent: 'alice' });
+  }, 120_000);
+
+  it('Redis restarted while a caller waits: the agent on the other node still gets the pop, and answers', async () => {
+    const [a, b] = await cluster(['a', 'b']);
+    const alice = await agentOn(b!, 'alice');
+    expect(await request(alice.socket, 'agent.state.set', { state: 'available' })).toMatchObject({ ok: true });
+    // Let the state reach node A before Redis goes.
+    await new Promise((r) => setTimeout(r, 500));
+    const pop = nextEvent(alice.socket, 'call.offered', 40_000);
+    await redis.kill();
+    const callId = await call(a!, '+14155550123');
+    await new Promise((r) => setTimeout(r, 1_500));
+    await redis.start();
+    expect((await pop).callId).toBe(callId);
+    const connected = nextEvent(alice.socket, 'call.connected', 15_000);
+    expect(await request(alice.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    expect((await connected).callId).toBe(callId);
+  }, 120_000);
+});

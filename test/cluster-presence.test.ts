@@ -1,0 +1,128 @@
+/**
+ * Shared presence over the real Redis: two (and three) nodes' boards stay in
+ * step; a claim of one agent raced from several nodes has exactly one winner;
+ * a released offer frees the agent everywhere; junk on the channel is dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PresenceBoard, type AgentPresence } from '../connector/agents/presence.js';
+import { SharedPresence } from '../connector/cluster/shared-presence.js';
+import { ensureRedis, REDIS_HOST, REDIS_PORT } from './helpers/services.js';
+
+const log = pino({ level: 'silent' });
+const AGENTS = ['ann', 'ben', 'cat'];
+let prefix = '';
+const open: Array<{ shared: SharedPresence; redis: Redis; sub: Redis }> = [];
+
+beforeAll(async () => {
+  await ensureRedis();
+});
+
+afterEach(async () => {
+  for (const n of open.splice(0)) {
+    n.shared.close();
+    n.sub.disconnect();
+    n.redis.disconnect();
+  }
+});
+
+afterAll(async () => {
+  const r = new Redis({ host: REDIS_HOST, port: REDIS_PORT });
+  const keys = await r.keys(`${prefix}*`);
+  if (keys.length) await r.del(...keys);
+  r.disconnect();
+});
+
+async function node(nodeId: string, changes: Array<{ node: string; agent: string; before: Partial<AgentPresence> }> = []) {
+  const board = new PresenceBoard([]);
+  for (const u of AGENTS) board.upsert({ username: u, displayName: u, queues: ['general'] });
+  const redis = new Redis({ host: REDIS_HOST, port: REDIS_PORT });
+  const sub = redis.duplicate();
+  const shared = new SharedPresence({ redis, sub, board, nodeId, prefix, log, onRemoteChange: (a, before) => changes.push({ node: nodeId, agent: a.username, before }) });
+  await shared.start();
+  open.push({ shared, redis, sub });
+  return { board, shared, redis, changes };
+}
+
+async function until(cond: () => boolean, what: string, ms = 3_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('shared presence over Redis', () => {
+  it('a state change on one node reaches the others, with its reason; the connector hears it', async () => {
+    prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+    const a = await node('a');
+    const b = await node('b');
+    a.board.set(a.board.get('ann')!, 'available');
+    await until(() => b.board.get('ann')!.state === 'available', 'ann available on b');
+    expect(b.changes.at(-1)).toMatchObject({ node: 'b', agent: 'ann', before: { state: 'away' } });
+    b.board.set(b.board.get('ann')!, 'away', Date.now(), 'lunch');
+    await until(() => a.board.get('ann')!.awayReason === 'lunch', 'ann at lunch on a');
+    expect(a.board.get('ann')!.state).toBe('away');
+    b.board.setReachable(b.board.get('ben')!, false);
+    await until(() => a.board.get('ben')!.reachable === false, 'ben unreachable on a');
+    // A third node started later finds everything as it is.
+    const c = await node('c');
+    expect(c.board.get('ann')).toMatchObject({ state: 'away', awayReason: 'lunch' });
+    expect(c.board.get('ben')!.reachable).toBe(false);
+  });
+
+  it('one agent claimed from three nodes at once: exactly one wins, every time', async () => {
+    prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+    const nodes = [await node('a'), await node('b'), await node('c')];
+    for (let round = 0; round < 30; round++) {
+      const ann = nodes[0]!.board.get('ann')!;
+      nodes[0]!.board.set(ann, 'available');
+      await until(() => nodes.every((n) => n.board.get('ann')!.state === 'available' && n.board.get('ann')!.offeredCallId === null), `round ${round}: ann free everywhere`);
+      const results = await Promise.all(nodes.map((n, i) => n.board.claim(n.board.get('ann')!, `call-${round}-${i}`)));
+      expect(results.filter((r) => r === true), `round ${round}`).toHaveLength(1);
+      const winner = results.indexOf(true);
+      const callId = `call-${round}-${winner}`;
+      await until(() => nodes.every((n) => n.board.get('ann')!.offeredCallId === callId), `round ${round}: everyone sees the winner's offer`);
+      expect((await nodes[0]!.shared.read('ann'))?.offer).toBe(callId);
+      // The winner releases; everyone sees ann free again, and a loser cannot release it.
+      nodes[(winner + 1) % 3]!.board.releaseOffer(nodes[(winner + 1) % 3]!.board.get('ann')!, `call-${round}-${(winner + 1) % 3}`);
+      nodes[winner]!.board.releaseOffer(nodes[winner]!.board.get('ann')!, callId);
+      await until(() => nodes.every((n) => n.board.get('ann')!.offeredCallId === null), `round ${round}: released everywhere`);
+    }
+  });
+
+  it('an agent who is away, unreachable or ringing cannot be claimed', async () => {
+    prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+    const a = await node('a');
+    const b = await node('b');
+    const ben = () => b.board.get('ben')!;
+    expect(await b.board.claim(ben(), 'x1')).toBe(false); // away
+    a.board.set(a.board.get('ben')!, 'available');
+    a.board.setReachable(a.board.get('ben')!, false);
+    await until(() => !ben().reachable && ben().state === 'available', 'ben available but unreachable on b');
+    // b's mirror is bypassed: Redis decides.
+    Object.assign(ben(), { reachable: true });
+    expect(await b.board.claim(ben(), 'x2')).toBe(false);
+    expect(ben().reachable).toBe(false); // the mirror took Redis's record
+    a.board.setReachable(a.board.get('ben')!, true);
+    await until(() => ben().reachable, 'ben reachable on b');
+    expect(await a.board.claim(a.board.get('ben')!, 'x3')).toBe(true);
+    await until(() => ben().offeredCallId === 'x3', 'offer seen on b');
+    Object.assign(ben(), { offeredCallId: null });
+    expect(await b.board.claim(ben(), 'x4')).toBe(false);
+  });
+
+  it('drops junk on the channel and keeps working', async () => {
+    prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+    const a = await node('a');
+    const b = await node('b');
+    await a.redis.publish(`${prefix}presence`, 'not json');
+    await a.redis.publish(`${prefix}presence`, JSON.stringify({ key: `${prefix}agent:ann`, rec: ['state', 'dancing', 'ver', '999'] }));
+    await a.redis.publish(`${prefix}presence`, JSON.stringify({ key: 42 }));
+    a.board.set(a.board.get('cat')!, 'available');
+    await until(() => b.board.get('cat')!.state === 'available', 'cat available on b');
+    expect(b.board.get('ann')!.state).toBe('away');
+  });
+});
