@@ -234,7 +234,16 @@ export function createSwitchboard(
     log,
     wrapUpMs: config.routing.wrapUpSeconds * 1000,
   });
-  agentCallsOf = cluster?.bind({ callCenter, dispatcher }) ?? null;
+  agentCallsOf = cluster?.bind({
+    callCenter, dispatcher,
+    nodeLost: (u, lost) => {
+      const a = presence.get(u);
+      if (!a) return;
+      if (lost.offer) agentsNs.offerWithdrawn(u, lost.offer, 'agent-unavailable');
+      if (lost.call) agentsNs.callEnded(u, { callId: lost.call, endedAt: new Date().toISOString(), reason: 'failed', talkSeconds: 0 });
+      agentsNs.agentState(u, presence.snapshot(a));
+    },
+  }) ?? null;
   // A logout or a disabled user on another node closes this node's sockets of that session too.
   cluster?.onRemoteRevocation((u) => {
     agentsNs.recheck(u ?? undefined);

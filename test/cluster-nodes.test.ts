@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenPop } from '../connector/protocol.js';
-import { api, connectAgent, login, nextEvent, request, type AgentClient } from './helpers/clients.js';
+import { api, connectAgent, login, nextEvent, recordEvents, request, type AgentClient } from './helpers/clients.js';
 import { clusterSpec, freshSchema, privateRedis, startNode, type NodeProcess, type PrivateRedis } from './helpers/cluster-nodes.js';
 
 let redis: PrivateRedis;
@@ -156,6 +156,32 @@ describe('several nodes', () => {
     // The call record is in the shared store with its outcome, and the case with the call.
     const onA = await login(a!.url, 'bob', 'alice-demo');
     expect((await api(a!.url, 'GET', `/api/cases/${saved.body.number}`, { token: onA })).body).toMatchObject({ callId, agent: 'alice' });
+  }, 120_000);
+
+  it('the node that owns a call is killed: the agent is told the call is gone, logs it from the shared store, and works on', async () => {
+    const [a, b] = await cluster(['a', 'b']);
+    const alice = await agentOn(b!, 'alice');
+    const pop = nextEvent(alice.socket, 'call.offered', 20_000);
+    await request(alice.socket, 'agent.state.set', { state: 'available' });
+    const callId = await call(a!, '+14155550123');
+    await pop;
+    const connected = nextEvent(alice.socket, 'call.connected', 10_000);
+    expect(await request(alice.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    await connected;
+    await new Promise((r) => setTimeout(r, 200)); // the connected record's write window (50 ms)
+
+    const ended = nextEvent(alice.socket, 'call.ended', 15_000);
+    const states = recordEvents(alice.socket, ['agent.state.changed']);
+    await a!.kill('SIGKILL');
+    // Node B sees A's heartbeat stop (3 s), releases what A held, and tells alice.
+    expect(await ended).toMatchObject({ callId, reason: 'failed' });
+    for (let i = 0; i < 100 && states.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(states.map((e) => e.payload.state)).toEqual(['after-call-work']);
+    const saved = await api(b!.url, 'POST', '/api/cases', { token: alice.token, body: { callId, subject: 'Lost with node A', type: 'technical_support' } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body).toMatchObject({ callId, aniE164: '+14155550123' });
+    const after = await request(alice.socket, 'wrapup.finish', { callId });
+    expect(after).toMatchObject({ ok: true, agent: { state: 'available' } });
   }, 120_000);
 
   it('Redis restarted while a caller waits: the agent on the other node still gets the pop, and answers', async () => {

@@ -30,6 +30,13 @@ import { ClusterSessionStore } from './token-sessions.js';
 
 export type ClusterConfig = NonNullable<Config['cluster']>;
 
+export interface ClusterParts {
+  callCenter: CallCenter;
+  dispatcher: Dispatcher;
+  /** A dead node held this agent's offer or call: tell their widgets (it stopped ringing; the call is gone). */
+  nodeLost: (username: string, lost: { offer: string | null; call: string | null }) => void;
+}
+
 /** The node id: configured, else host name and process id (lowercased to an id). */
 export function nodeIdOf(c: ClusterConfig): string {
   return c.nodeId ?? `${hostname()}-${process.pid}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 64);
@@ -43,7 +50,7 @@ export interface ClusterNode {
   /** A revocation made on another node: `username` (or everyone, for null) to be checked again here. */
   onRemoteRevocation(fn: (username: string | null) => void): void;
   /** Binds the call center once it exists; returns what the `/agent` namespace talks to. */
-  bind(parts: { callCenter: CallCenter; dispatcher: Dispatcher }): AgentCalls;
+  bind(parts: ClusterParts): AgentCalls;
   /** Connects to Redis and loads the shared state: MUST resolve before the node serves. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -61,7 +68,7 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
   const secret = readSecret({ value: c.secret, env: c.secretEnv, file: c.secretFile }, 'cluster.secret');
   const sessions = new ClusterSessionStore({ redis: connect(), secret, ttlMs: o.tokenTtlMs, log, prefix: c.redisPrefix });
   const bus = new ClusterBus({ redis: connect(), nodeId, log, prefix: c.redisPrefix });
-  let parts: { callCenter: CallCenter; dispatcher: Dispatcher } | null = null;
+  let parts: ClusterParts | null = null;
 
   const shared = new SharedPresence({
     redis: presenceRedis,
@@ -101,7 +108,11 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       await shared.start();
       bus.onNodeDown((node, reason) => {
         log.warn({ down: node, reason }, 'a cluster node is down; releasing its offers and calls');
-        void shared.forgetNode(node).catch((err: unknown) => log.error({ err, down: node }, 'releasing a dead node\'s agents failed'));
+        shared.forgetNode(node).then(
+          // The node that changed an agent tells their widgets (ringing stopped, or the call is gone: wrap up).
+          (agents) => agents.forEach((a) => parts?.nodeLost(a.username, { offer: a.offer, call: a.call })),
+          (err: unknown) => log.error({ err, down: node }, 'releasing a dead node\'s agents failed'),
+        );
       });
       log.info({ redis: new URL(c.redisUrl).host }, 'cluster node started');
     },

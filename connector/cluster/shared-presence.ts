@@ -309,11 +309,23 @@ export class SharedPresence {
     });
   }
 
-  /** Releases what a dead node held (every node may run it: the script checks). */
-  async forgetNode(node: string): Promise<number> {
-    let n = 0;
-    for (const a of [...this.o.board.all()]) n += Number(await this.script(FORGET_NODE, a.username, [node, String(Date.now())]));
-    return n;
+  /**
+   * Releases what a dead node held (every node may run it: the script checks). Returns the
+   * agents this node changed, with their records applied to the mirror.
+   */
+  async forgetNode(node: string): Promise<Array<{ username: string; offer: string | null; call: string | null }>> {
+    const changed: Array<{ username: string; offer: string | null; call: string | null }> = [];
+    for (const a of [...this.o.board.all()]) {
+      const before = this.owners.get(a.username);
+      const offer = before?.offerNode === node ? a.offeredCallId : null;
+      const call = before?.callNode === node ? a.callId : null;
+      if (Number(await this.script(FORGET_NODE, a.username, [node, String(Date.now())])) === 1) changed.push({ username: a.username, offer, call });
+    }
+    for (const { username } of changed) {
+      const rec = await this.o.redis.hgetall(this.key(username));
+      this.apply(Object.entries(rec).flat(), true, username);
+    }
+    return changed;
   }
 
   // ---- reads ------------------------------------------------------------
