@@ -215,7 +215,10 @@ export function createSwitchboard(
   const callStats = data.callStats;
   const snapshots = new QueueSnapshots({
     queues: config.queues, serviceLevelSeconds: config.routing.serviceLevelSeconds,
-    agents: () => presence.all(), waitingCalls: () => dispatcher.waitingCalls(), stats: callStats,
+    agents: () => presence.all(),
+    // A cluster node shows the whole line: its own waiting calls and the other nodes' (polled each second).
+    waitingCalls: () => (cluster ? [...dispatcher.waitingCalls(), ...cluster.remoteWaiting()] : dispatcher.waitingCalls()),
+    stats: callStats,
   });
   const supervisorNs = new SupervisorNamespace({ sessions, agents: agentStore, snapshots, stats: callStats, log, ...opts.supervisor });
   callCenter = new CallCenter({

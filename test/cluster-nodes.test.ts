@@ -184,6 +184,23 @@ describe('several nodes', () => {
     expect(after).toMatchObject({ ok: true, agent: { state: 'available' } });
   }, 120_000);
 
+  it('a supervisor on node B sees the calls waiting on node A and the agents of every node', async () => {
+    const [a, b] = await cluster(['a', 'b']);
+    const bob = await agentOn(a!, 'bob');
+    await request(bob.socket, 'agent.state.set', { state: 'away', reason: 'lunch' });
+    const callId = await call(a!, '+14155550123');
+    const admin = await login(b!.url, 'admin', 'alice-demo');
+    let view: any = null;
+    for (let i = 0; i < 100; i++) {
+      view = (await api(b!.url, 'GET', '/api/queues', { token: admin })).body;
+      if (view.waitingCalls.some((c: { callId: string }) => c.callId === callId)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(view.waitingCalls.map((c: { callId: string }) => c.callId)).toContain(callId);
+    expect(view.queues.find((q: { id: string }) => q.id === 'support').waiting).toBe(1);
+    expect(view.agents.find((x: { username: string }) => x.username === 'bob')).toMatchObject({ state: 'away', awayReason: 'lunch' });
+  }, 120_000);
+
   it('Redis restarted while a caller waits: the agent on the other node still gets the pop, and answers', async () => {
     const [a, b] = await cluster(['a', 'b']);
     const alice = await agentOn(b!, 'alice');

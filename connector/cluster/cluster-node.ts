@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { PresenceBoard } from '../agents/presence.js';
 import type { AgentCalls } from '../calls/agent-calls.js';
 import type { CallCenter } from '../calls/call-center.js';
+import type { CallRecord } from '../calls/call-record.js';
 import type { Dispatcher } from '../calls/dispatcher.js';
 import type { Config } from '../config/schema.js';
 import { readSecret } from '../config/secrets.js';
@@ -49,6 +50,8 @@ export interface ClusterNode {
   readonly ioAdapter: ReturnType<typeof createAdapter>;
   /** A revocation made on another node: `username` (or everyone, for null) to be checked again here. */
   onRemoteRevocation(fn: (username: string | null) => void): void;
+  /** The calls waiting on the other nodes, as last polled (every second): the supervisor view's whole line. */
+  remoteWaiting(): ReadonlyArray<{ record: CallRecord }>;
   /** Binds the call center once it exists; returns what the `/agent` namespace talks to. */
   bind(parts: ClusterParts): AgentCalls;
   /** Connects to Redis and loads the shared state: MUST resolve before the node serves. */
@@ -89,6 +92,23 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     },
   });
   let calls: ClusterCalls | null = null;
+  /** Other nodes' waiting calls, refreshed each second. */
+  let remote = new Map<string, Array<{ record: CallRecord }>>();
+  let poller: NodeJS.Timeout | null = null;
+  const pollWaiting = async (): Promise<void> => {
+    const next = new Map<string, Array<{ record: CallRecord }>>();
+    await Promise.all(
+      bus.peers().map(async (node) => {
+        try {
+          const records = await bus.request<CallRecord[]>(node, 'calls.waiting', {}, { timeoutMs: 900 });
+          next.set(node, records.map((record) => ({ record })));
+        } catch {
+          next.set(node, remote.get(node) ?? []); // slow or gone: keep the last view until its heartbeat says
+        }
+      }),
+    );
+    remote = next;
+  };
 
   return {
     nodeId,
@@ -97,8 +117,12 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     onRemoteRevocation(fn) {
       sessions.onRemoteRevocation((r) => fn(r.kind === 'except' ? null : r.username));
     },
+    remoteWaiting() {
+      return [...remote.values()].flat();
+    },
     bind(p) {
       parts = p;
+      bus.handle('calls.waiting', () => p.dispatcher.waitingCalls().map((c) => c.record));
       calls = new ClusterCalls({ local: p.callCenter, presence: shared, bus, nodeId, log });
       return calls;
     },
@@ -114,9 +138,12 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
           (err: unknown) => log.error({ err, down: node }, 'releasing a dead node\'s agents failed'),
         );
       });
+      poller = setInterval(() => void pollWaiting(), 1_000);
+      poller.unref();
       log.info({ redis: new URL(c.redisUrl).host }, 'cluster node started');
     },
     async close() {
+      if (poller) clearInterval(poller);
       calls?.close();
       shared.close();
       await Promise.allSettled([bus.close(), sessions.close()]);
