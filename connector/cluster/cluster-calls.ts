@@ -39,13 +39,14 @@ export class ClusterCalls implements AgentCalls {
     on('snapshot', (r) => local.snapshot(r.username).snapshot);
     on('delivered', (r) => local.snapshot(r.username).onDelivered());
     on('record', (r) => local.getCall(r.callId ?? ''));
+    on('has', (r) => local.hasLiveCall(r.callId ?? ''));
     on('popDelivered', (r) => local.popDelivered(r.username, r.callId ?? ''));
     local.askOtherNodes = (callId) => this.recordFromPeers(callId);
   }
 
   /** The widget has the pop (`screenpop.delivered`): counted on the node that offered it. */
   async popDelivered(username: string, callId: string): Promise<void> {
-    const node = this.owner(username, 'offer', callId);
+    const node = await this.callOwner(username, 'offer', callId);
     if (node) await this.forward(node, 'popDelivered', { username, callId });
     else this.o.local.popDelivered(username, callId);
   }
@@ -70,12 +71,37 @@ export class ClusterCalls implements AgentCalls {
     for (const off of this.offs.splice(0)) off();
   }
 
-  /** The other node that owns the agent's offer (or call, with `call`), or null: this node decides. */
+  /** The other node that owns the agent's offer (or call, with `call`) by this node's mirror, or null. */
   private owner(username: string, which: 'offer' | 'call', callId?: string | null): string | null {
     if (callId && this.o.local.hasLiveCall(callId)) return null;
     const { offerNode, callNode } = this.o.presence.ownerOf(username);
     const node = which === 'offer' ? offerNode : callNode;
     return node && node !== this.o.nodeId ? node : null;
+  }
+
+  /**
+   * The node that has `callId`, for a request that names it: this one (null), else the mirror's
+   * owner when the mirror knows the call, else Redis's record, else whichever node says it has it.
+   * A widget can ask about a call before this node's mirror heard of it: the pop (Redis stream)
+   * and the presence record (pub/sub) travel separately.
+   */
+  private async callOwner(username: string, which: 'offer' | 'call', callId: string): Promise<string | null> {
+    if (this.o.local.hasLiveCall(callId)) return null;
+    const a = this.agent(username);
+    if ((which === 'offer' ? a?.offeredCallId : a?.callId) === callId) {
+      const node = this.owner(username, which, callId);
+      if (node) return node;
+    }
+    const rec = await this.o.presence.read(username).catch(() => null);
+    const fromRedis = rec?.offer === callId ? rec.offerNode : rec?.call === callId ? rec.callNode : null;
+    if (fromRedis && fromRedis !== this.o.nodeId) return fromRedis;
+    const nodes = await this.o.bus.aliveNodes({ timeoutMs: 2_000 }).catch(() => this.o.bus.peers());
+    for (const node of nodes) {
+      if (node === this.o.nodeId) continue;
+      const has = await this.o.bus.request<boolean>(node, 'calls.has', { username, callId }, { timeoutMs: 2_000 }).catch(() => false);
+      if (has) return node;
+    }
+    return null;
   }
 
   private agent(username: string): AgentPresence | undefined {
@@ -91,24 +117,25 @@ export class ClusterCalls implements AgentCalls {
   }
 
   async accept(username: string, callId: string): Promise<void> {
-    const node = this.owner(username, 'offer', callId);
+    const node = await this.callOwner(username, 'offer', callId);
     return node ? this.forward(node, 'accept', { username, callId }) : this.o.local.accept(username, callId);
   }
 
   async decline(username: string, callId: string): Promise<void> {
-    const node = this.owner(username, 'offer', callId);
+    const node = await this.callOwner(username, 'offer', callId);
     return node ? this.forward(node, 'decline', { username, callId }) : this.o.local.decline(username, callId);
   }
 
   async hangup(username: string, callId: string): Promise<void> {
     const a = this.agent(username);
-    const node = a?.offeredCallId === callId ? this.owner(username, 'offer', callId) : this.owner(username, 'call', callId);
+    const node = await this.callOwner(username, a?.offeredCallId === callId ? 'offer' : 'call', callId);
     return node ? this.forward(node, 'hangup', { username, callId }) : this.o.local.hangup(username, callId);
   }
 
   async finishWrapUpFor(username: string, callId: string | null): Promise<AgentSnapshot> {
     const a = this.agent(username);
-    const node = this.owner(username, 'call', callId ?? a?.callId);
+    const id = callId ?? a?.callId ?? null;
+    const node = id ? await this.callOwner(username, 'call', id) : null;
     return node ? this.forward<AgentSnapshot>(node, 'finishWrapUp', { username, callId }) : this.o.local.finishWrapUpFor(username, callId);
   }
 
