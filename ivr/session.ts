@@ -3,29 +3,30 @@
  * actors bound to a PBX adapter. A bound machine is built once per (flow
  * version, adapter) and shared by every call on it.
  */
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, type Actor } from 'xstate';
 import type { PbxAdapter, PlaybackResult, Prompt } from '../adapters/adapter.js';
 import { AdapterError } from '../adapters/errors.js';
 import type { IvrStep } from '../connector/protocol.js';
 import type { FlowMachine } from './flow/compile.js';
 import type { FlowInput, FlowOutput } from './flow/context.js';
+import { fromMediaStep } from './flow/media-step.js';
 
 type Pbx = Pick<PbxAdapter, 'id' | 'answer' | 'play' | 'hangup' | 'transfer' | 'record'>;
 
 export function bindFlow(machine: FlowMachine, pbx: Pbx): FlowMachine {
   return machine.provide({
     actors: {
-      answer: fromPromise<void, { callId: string }>(({ input }) => pbx.answer(input.callId)),
-      play: fromPromise<PlaybackResult, { callId: string; prompt: Prompt }>(({ input, signal }) => pbx.play(input.callId, input.prompt, signal)),
-      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number; name: string }>(async ({ input, signal }) =>
+      answer: fromMediaStep<void, { callId: string }>(({ input }) => pbx.answer(input.callId)),
+      play: fromMediaStep<PlaybackResult, { callId: string; prompt: Prompt }>(({ input, signal }) => pbx.play(input.callId, input.prompt, signal)),
+      record: fromMediaStep<{ recording: string | null }, { callId: string; maxSeconds: number; name: string }>(async ({ input, signal }) =>
         // A PBX that cannot record still takes the callback: the case is opened without a recording.
         pbx.record ? pbx.record(input.callId, { maxSeconds: input.maxSeconds, name: input.name }, signal) : { recording: null },
       ),
-      transfer: fromPromise<void, { callId: string; to: string }>(async ({ input }) => {
+      transfer: fromMediaStep<void, { callId: string; to: string }>(async ({ input }) => {
         if (!pbx.transfer) throw new AdapterError('PBX_REJECTED', 'this PBX adapter cannot transfer', { adapterId: pbx.id });
         await pbx.transfer(input.callId, input.to);
       }),
-      hangup: fromPromise<void, { callId: string }>(({ input }) => pbx.hangup(input.callId)),
+      hangup: fromMediaStep<void, { callId: string }>(({ input }) => pbx.hangup(input.callId)),
     },
   });
 }

@@ -5,11 +5,12 @@
  * `transfer`, `hangup`) that takes an AbortSignal, so leaving a state stops its
  * prompt and a hangup anywhere ends the session with nothing left running.
  */
-import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import type { PlaybackResult, Prompt } from '../../adapters/adapter.js';
 import type { IvrStep } from '../../connector/protocol.js';
 import { MASK, shownAttributes, voicemailName, type AttributeValue, type FlowContext, type FlowEvent, type FlowInput, type FlowOutput, type FlowResult } from './context.js';
 import { isOpenAt } from './hours.js';
+import { fromMediaStep } from './media-step.js';
 import { compileNode, type CompileEnv } from './nodes/index.js';
 import type { Condition, Flow, NodeOf } from './schema.js';
 
@@ -22,8 +23,19 @@ export interface CompileOptions {
   queues?: ReadonlySet<string>;
 }
 
-const now = (): string => new Date().toISOString();
-const step = (node: string, event: IvrStep['event'], extra: Partial<IvrStep> = {}): IvrStep => ({ node, event, at: now(), ...extra });
+// The ISO time of the last millisecond asked for: a path step per key, and keys come in bursts.
+let lastMs = Number.NaN;
+let lastIso = '';
+const now = (): string => {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+};
+const step = (node: string, event: IvrStep['event'], extra?: Partial<IvrStep>): IvrStep =>
+  extra ? { node, event, at: now(), ...extra } : { node, event, at: now() };
 
 function holds(cond: Condition, ctx: FlowContext, accountExists: (n: string) => boolean): boolean {
   if ('accountExists' in cond) {
@@ -34,6 +46,22 @@ function holds(cond: Condition, ctx: FlowContext, accountExists: (n: string) => 
   if ('equals' in cond) return v === cond.equals || (v !== null && v !== undefined && String(v) === String(cond.equals));
   if ('in' in cond) return cond.in.some((x) => String(x) === String(v));
   return cond.exists ? v !== undefined && v !== null && v !== '' : v === undefined || v === null || v === '';
+}
+
+/** The result a terminal node sets, and the path step that says so. */
+export interface ResultParams {
+  result: FlowResult;
+  step: IvrStep['event'];
+  extra?: Partial<IvrStep>;
+}
+
+/** The params of `enterNode`, the entry action of every node. */
+export interface EnterParams {
+  node: string;
+  /** A menu, gather or language node: the keys typed ahead were replayed to it. */
+  takesKeys?: boolean;
+  /** A terminal node's result, set on entry. */
+  result?: ResultParams;
 }
 
 export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
@@ -56,17 +84,17 @@ export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
     },
     actors: {
       // Placeholders: a session MUST provide real ones (see session.ts). Failing loudly beats a silent IVR.
-      answer: fromPromise<void, { callId: string }>(async () => {
+      answer: fromMediaStep<void, { callId: string }>(async () => {
         throw new Error('IVR actor "answer" was not provided');
       }),
-      play: fromPromise<PlaybackResult, { callId: string; prompt: Prompt }>(async () => {
+      play: fromMediaStep<PlaybackResult, { callId: string; prompt: Prompt }>(async () => {
         throw new Error('IVR actor "play" was not provided');
       }),
-      record: fromPromise<{ recording: string | null }, { callId: string; maxSeconds: number; name: string }>(async () => ({ recording: null })),
-      transfer: fromPromise<void, { callId: string; to: string }>(async () => {
+      record: fromMediaStep<{ recording: string | null }, { callId: string; maxSeconds: number; name: string }>(async () => ({ recording: null })),
+      transfer: fromMediaStep<void, { callId: string; to: string }>(async () => {
         throw new Error('IVR actor "transfer" was not provided');
       }),
-      hangup: fromPromise<void, { callId: string }>(async () => {
+      hangup: fromMediaStep<void, { callId: string }>(async () => {
         throw new Error('IVR actor "hangup" was not provided');
       }),
     },
@@ -86,30 +114,37 @@ export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
       isLanguageKey: ({ context, event }) => event.type === 'DTMF' && Object.hasOwn(languages.get(context.node)?.options ?? {}, event.digit),
     },
     actions: {
-      enterNode: assign(({ context }, p: { node: string }) => ({
-        node: p.node,
-        failures: 0,
-        digits: '',
-        path: [...context.path, step(p.node, 'entered')],
-      })),
-      /** Keys pressed before this node collected anything are replayed to it, in order. */
+      // One assign per node entered (each assign copies the machine snapshot): a node that
+      // takes keys drops the type-ahead just replayed to it, a terminal node sets its result.
+      enterNode: assign(({ context }, p: EnterParams) => {
+        const path = [...context.path, step(p.node, 'entered')];
+        const update: Partial<FlowContext> = { node: p.node, failures: 0, digits: '', path };
+        if (p.takesKeys) update.typeahead = '';
+        if (p.result) {
+          update.result = p.result.result;
+          path.push(step(p.node, p.result.step, p.result.extra));
+        }
+        return update;
+      }),
+      /**
+       * Keys pressed before this node collected anything are replayed to it, in order,
+       * then `REPLAYED` (see `replayThen` in nodes/index.ts). Runs before the assign that
+       * clears `typeahead` (`enterNode` with `takesKeys`, `resetAttempt`).
+       */
       replayTypeahead: enqueueActions(({ context, enqueue }) => {
-        if (!context.typeahead) return;
         for (const digit of context.typeahead) enqueue.raise({ type: 'DTMF', digit });
-        enqueue.assign({ typeahead: '' });
+        enqueue.raise({ type: 'REPLAYED' });
       }),
       bufferKey: assign({ typeahead: ({ context, event }) => (event.type === 'DTMF' ? (context.typeahead + event.digit).slice(-32) : context.typeahead) }),
       recordKey: assign({ path: ({ context, event }) => [...context.path, step(context.node, 'key', { key: event.type === 'DTMF' ? event.digit : '' })] }),
-      recordInvalid: assign({
-        failures: ({ context }) => context.failures + 1,
-        path: ({ context, event }) => {
-          const key = event.type === 'DTMF' && !gathers.get(context.node)?.sensitive ? { key: event.digit } : {};
-          return [...context.path, step(context.node, 'invalid', key)];
-        },
-      }),
-      recordNoInput: assign({ failures: ({ context }) => context.failures + 1, path: ({ context }) => [...context.path, step(context.node, 'no-input')] }),
+      // One assigner per action, not one per property: the worst case of the IVR bench runs this on every key.
+      recordInvalid: assign(({ context, event }) => ({
+        failures: context.failures + 1,
+        path: [...context.path, step(context.node, 'invalid', event.type === 'DTMF' && !gathers.get(context.node)?.sensitive ? { key: event.digit } : undefined)],
+      })),
+      recordNoInput: assign(({ context }) => ({ failures: context.failures + 1, path: [...context.path, step(context.node, 'no-input')] })),
       appendDigit: assign({ digits: ({ context, event }) => (event.type === 'DTMF' ? context.digits + event.digit : context.digits) }),
-      resetDigits: assign({ digits: '' }),
+      resetAttempt: assign({ digits: '', typeahead: '' }),
       storeGathered: assign(({ context }) => {
         const g = gather(context);
         const sensitive = g.sensitive ? [...new Set([...context.sensitive, g.attribute])] : context.sensitive;
@@ -124,9 +159,9 @@ export function compileFlow(flow: Flow, opts: CompileOptions = {}) {
         const lang = event.type === 'DTMF' ? languages.get(context.node)?.options[event.digit] : undefined;
         return lang ? { language: lang, path: [...context.path, step(context.node, 'language', { value: lang })] } : {};
       }),
-      setResult: assign(({ context }, p: { result: FlowResult; step: IvrStep['event']; extra?: Partial<IvrStep> }) => ({
+      setResult: assign(({ context }, p: ResultParams) => ({
         result: p.result,
-        path: [...context.path, step(context.node, p.step, p.extra ?? {})],
+        path: [...context.path, step(context.node, p.step, p.extra)],
       })),
       setCallbackResult: assign(({ context }, p: { queue: string; number: 'ani' | { attribute: string } }) => {
         const raw = p.number === 'ani' ? context.attributes['ani'] : context.attributes[p.number.attribute];

@@ -22,7 +22,8 @@ export interface FlowContext {
   result: FlowResult | null;
 }
 
-export type FlowEvent = { type: 'DTMF'; digit: string } | { type: 'HANGUP' };
+/** `REPLAYED` is internal: raised after the keys typed ahead are replayed to a node (see `replayThen`). */
+export type FlowEvent = { type: 'DTMF'; digit: string } | { type: 'HANGUP' } | { type: 'REPLAYED' };
 
 export type FlowResult =
   | { outcome: 'queue'; queue: string; priority: number }

@@ -8,7 +8,7 @@
  */
 import { and } from 'xstate';
 import type { NodeOf } from '../schema.js';
-import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
+import { enter, playInvoke, replayThen, type CompileEnv, type StateConfig } from './index.js';
 
 export function compileGather(id: string, node: NodeOf<'gather'>, env: CompileEnv): StateConfig {
   const self = env.target(id);
@@ -23,11 +23,12 @@ export function compileGather(id: string, node: NodeOf<'gather'>, env: CompileEn
     initial: 'attempt',
     states: {
       attempt: {
-        entry: ['resetDigits', 'replayTypeahead'],
-        initial: 'prompting',
+        entry: ['replayTypeahead', 'resetAttempt'],
+        initial: 'replaying',
         // The overall timeout covers one attempt, prompt included.
         after: { gatherOverall: `${self}.evaluate` },
         states: {
+          ...replayThen('prompting', { DTMF: onKey }),
           prompting: { invoke: playInvoke(env, `${id}.prompt`, node.prompt, 'collecting'), on: { DTMF: onKey } },
           collecting: { after: { gatherDigit: `${self}.evaluate` }, on: { DTMF: onKey } },
         },

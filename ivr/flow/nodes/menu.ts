@@ -4,14 +4,14 @@
  * the caller goes to `fallback`. Keys count while any of the menu's prompts plays.
  */
 import type { NodeOf } from '../schema.js';
-import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
+import { enter, playInvoke, replayThen, type CompileEnv, type StateConfig } from './index.js';
 
 export function compileMenu(id: string, node: NodeOf<'menu'>, env: CompileEnv): StateConfig {
   const fallback = env.target(node.fallback);
   const retry = { type: 'failuresLeft', params: { retries: node.retries } };
   return {
-    entry: [enter(id), 'replayTypeahead'],
-    initial: 'prompting',
+    entry: ['replayTypeahead', enter(id, { takesKeys: true })],
+    initial: 'replaying',
     on: {
       DTMF: [
         ...Object.entries(node.options).map(([key, to]) => ({
@@ -27,6 +27,7 @@ export function compileMenu(id: string, node: NodeOf<'menu'>, env: CompileEnv): 
       ],
     },
     states: {
+      ...replayThen('prompting'),
       prompting: { invoke: playInvoke(env, `${id}.prompt`, node.prompt, 'waiting') },
       waiting: {
         after: {

@@ -1,6 +1,6 @@
 /** play, branch, hours and language: nodes that pass the caller on. */
 import type { NodeOf } from '../schema.js';
-import { enter, playInvoke, type CompileEnv, type StateConfig } from './index.js';
+import { enter, playInvoke, replayThen, type CompileEnv, type StateConfig } from './index.js';
 
 /**
  * play: a prompt, then `next`. Keys pressed meanwhile are kept for the next menu or
@@ -53,9 +53,9 @@ export function compileLanguage(id: string, node: NodeOf<'language'>, env: Compi
     langs.map((lang, i) => [`prompt-${i}`, { invoke: playInvoke(env, `${id}.prompt`, node.prompt, i + 1 < langs.length ? `prompt-${i + 1}` : 'waiting', lang) }]),
   );
   return {
-    entry: [enter(id), 'replayTypeahead'],
-    initial: 'prompt-0',
+    entry: ['replayTypeahead', enter(id, { takesKeys: true })],
+    initial: 'replaying',
     on: { DTMF: [{ guard: 'isLanguageKey', target: next, actions: 'setLanguage' }, { actions: [] }] },
-    states: { ...prompts, waiting: { after: { languageTimeout: next } } },
+    states: { ...replayThen('prompt-0'), ...prompts, waiting: { after: { languageTimeout: next } } },
   };
 }

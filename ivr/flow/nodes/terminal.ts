@@ -24,10 +24,7 @@ export function compileTerminal(id: string, node: Terminal, env: CompileEnv): St
   switch (node.kind) {
     case 'queue':
       return {
-        entry: [
-          enter(id),
-          { type: 'setResult', params: { result: { outcome: 'queue', queue: node.queue, priority: node.priority }, step: 'routed', extra: { queue: node.queue } } },
-        ],
+        entry: [enter(id, { result: { result: { outcome: 'queue', queue: node.queue, priority: node.priority }, step: 'routed', extra: { queue: node.queue } } })],
         ...promptThen(id, env, node, 'leaving', { leaving: { always: done } }),
       };
     case 'callback':
