@@ -158,6 +158,23 @@ describe('several nodes', () => {
     expect((await api(a!.url, 'GET', `/api/cases/${saved.body.number}`, { token: onA })).body).toMatchObject({ callId, agent: 'alice' });
   }, 120_000);
 
+  it('the node an agent is connected to is killed while a call rings them: on another node the pop is waiting, and answers', async () => {
+    const [a, b, c] = await cluster(['a', 'b', 'c']);
+    const alice = await agentOn(b!, 'alice');
+    const pop = nextEvent(alice.socket, 'call.offered', 20_000);
+    await request(alice.socket, 'agent.state.set', { state: 'available' });
+    const callId = await call(a!, '+14155550123');
+    expect((await pop).callId).toBe(callId);
+
+    await b!.kill('SIGKILL');
+    const again = await agentOn(c!, 'alice', alice.token);
+    expect(again.snapshot.offers.map((p) => p.callId)).toEqual([callId]);
+    expect(again.snapshot.offers[0]?.lookup.outcome).toBe('one');
+    const connected = nextEvent(again.socket, 'call.connected', 10_000);
+    expect(await request(again.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    expect((await connected).callId).toBe(callId);
+  }, 120_000);
+
   it('the node that owns a call is killed: the agent is told the call is gone, logs it from the shared store, and works on', async () => {
     const [a, b] = await cluster(['a', 'b']);
     const alice = await agentOn(b!, 'alice');
