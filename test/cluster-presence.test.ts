@@ -35,20 +35,20 @@ afterAll(async () => {
   r.disconnect();
 });
 
-async function node(nodeId: string, changes: Array<{ node: string; agent: string; before: Partial<AgentPresence> }> = []) {
+async function node(nodeId: string, changes: Array<{ node: string; agent: string; before: Partial<AgentPresence> }> = [], claimTimeoutMs?: number) {
   const board = new PresenceBoard([]);
   for (const u of AGENTS) board.upsert({ username: u, displayName: u, queues: ['general'] });
   const redis = new Redis({ host: REDIS_HOST, port: REDIS_PORT });
   const sub = redis.duplicate();
-  const shared = new SharedPresence({ redis, sub, board, nodeId, prefix, log, onRemoteChange: (a, before) => changes.push({ node: nodeId, agent: a.username, before }) });
+  const shared = new SharedPresence({ redis, sub, board, nodeId, prefix, log, onRemoteChange: (a, before) => changes.push({ node: nodeId, agent: a.username, before }), ...(claimTimeoutMs ? { claimTimeoutMs } : {}) });
   await shared.start();
   open.push({ shared, redis, sub });
   return { board, shared, redis, changes };
 }
 
-async function until(cond: () => boolean, what: string, ms = 3_000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 3_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -124,5 +124,88 @@ describe('shared presence over Redis', () => {
     a.board.set(a.board.get('cat')!, 'available');
     await until(() => b.board.get('cat')!.state === 'available', 'cat available on b');
     expect(b.board.get('ann')!.state).toBe('away');
+  });
+
+  // Regressions from review (each once left an offer in Redis that nothing released, or a stale mirror).
+  describe('records that must not go stale', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('a claim that timed out here but ran in Redis later is released after it', async () => {
+      prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+      const a = await node('a', [], 1);
+      const ann = a.board.get('ann')!;
+      a.board.set(ann, 'available');
+      await sleep(50);
+      a.redis.disconnect(true); // a blip: the claim is resent on reconnect
+      expect(await a.board.claim(ann, 'c1')).toBe(false);
+      await until(() => a.redis.status === 'ready', 'reconnected');
+      await sleep(200);
+      expect((await a.shared.read('ann'))?.offer).toBeNull();
+      expect(ann.offeredCallId).toBeNull();
+      expect(await a.board.claim(ann, 'c2')).toBe(true);
+    });
+
+    it('a won claim keeps its offer against an older record of another node, and releases it', async () => {
+      prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+      const a = await node('a');
+      const b = await node('b');
+      const annA = a.board.get('ann')!;
+      a.board.set(annA, 'available');
+      await until(() => b.board.get('ann')!.state === 'available', 'available on b');
+      b.board.setWrapUpEnd(b.board.get('ann')!, null); // written just before A's claim
+      expect(await a.board.claim(annA, 'c1')).toBe(true);
+      await sleep(100);
+      expect(annA.offeredCallId).toBe('c1');
+      a.board.releaseOffer(annA, 'c1');
+      await until(async () => (await a.shared.read('ann'))?.offer === null, 'released in Redis');
+    });
+
+    it('a change made here while another node writes the same agent ends as Redis has it', async () => {
+      prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+      const a = await node('a');
+      const b = await node('b');
+      const annA = a.board.get('ann')!;
+      a.board.set(annA, 'on-call');
+      await until(() => b.board.get('ann')!.state === 'on-call', 'on-call on b');
+      b.board.setReachable(b.board.get('ann')!, false); // B's write first
+      a.board.set(annA, 'after-call-work'); // A's right after
+      await sleep(200);
+      const rec = await a.shared.read('ann');
+      expect(rec).toMatchObject({ state: 'after-call-work', reachable: false });
+      expect(annA).toMatchObject({ state: 'after-call-work', reachable: false });
+    });
+
+    it('writes queued while Redis was away do not leave a partial record that nobody can claim', async () => {
+      prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+      const a = await node('a');
+      const ann = a.board.get('ann')!;
+      a.board.set(ann, 'available');
+      await sleep(50);
+      const other = new Redis({ host: REDIS_HOST, port: REDIS_PORT });
+      a.redis.disconnect(true);
+      await other.del(`${prefix}agent:ann`); // what a Redis restart does to the hash
+      a.board.setReachable(ann, false); // queued offline
+      a.board.setReachable(ann, true);
+      await until(() => a.redis.status === 'ready', 'reconnected');
+      await sleep(300);
+      other.disconnect();
+      expect(await a.shared.read('ann')).toMatchObject({ state: 'available', reachable: true });
+      expect(await a.board.claim(ann, 'c9')).toBe(true);
+    });
+
+    it('an offer released while Redis reconnects is not brought back by the re-seeding', async () => {
+      prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+      const a = await node('a');
+      const ann = a.board.get('ann')!;
+      a.board.set(ann, 'available');
+      await sleep(50);
+      expect(await a.board.claim(ann, 'c1')).toBe(true);
+      a.redis.disconnect(true);
+      await new Promise((r) => a.redis.once('ready', r));
+      a.board.releaseOffer(ann, 'c1'); // the offer ends right then
+      await sleep(300);
+      expect(ann.offeredCallId).toBeNull();
+      expect((await a.shared.read('ann'))?.offer).toBeNull();
+    });
   });
 });

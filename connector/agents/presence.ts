@@ -152,7 +152,12 @@ export class PresenceBoard {
   /** Clears the offer only if it is still `callId`. */
   releaseOffer(agent: AgentPresence, callId: string): void {
     if (agent.offeredCallId === callId) this.setOffer(agent, null);
+    // A shared board releases what it holds even when its mirror shows something else by now.
+    this.released?.(agent, callId);
   }
+
+  /** Set by the cluster's shared presence: an offer this node made is over. */
+  released: ((agent: AgentPresence, callId: string) => void) | null = null;
 
   /** The call the agent is on or wrapping up, or null. */
   setCall(agent: AgentPresence, callId: string | null): void {

@@ -557,6 +557,7 @@ export class CallCenter {
       call.ivr?.hangup();
       call.hold?.abort();
       if (call.offer) clearTimeout(call.offer.timer);
+      call.offer = null; // stops a cluster's pop resends too
       this.o.dispatcher.forget(call);
     }
     this.live.clear();

@@ -80,12 +80,18 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     nodeId,
     prefix: c.redisPrefix,
     log,
+    onOfferLost: (username, callId) => {
+      const call = parts?.callCenter.liveCall(callId);
+      if (call?.offer?.agent === username && !call.offer.answered) parts?.dispatcher.withdraw(call, 'agent-unavailable', { requeue: true, exclude: false });
+    },
     onRemoteChange: (agent, before) => {
       if (!parts) return;
       const { callCenter, dispatcher } = parts;
       // Our call ringing an agent who went away or lost their phone on another node: it moves on.
       const ours = before.offeredCallId ? callCenter.liveCall(before.offeredCallId) : undefined;
-      if (ours?.offer?.agent === agent.username && !ours.offer.answered && (agent.state !== 'available' || !agent.reachable)) {
+      // ... or whose offer Redis now says is not ours (this node was taken for dead meanwhile).
+      const lost = agent.offeredCallId !== before.offeredCallId;
+      if (ours?.offer?.agent === agent.username && !ours.offer.answered && (lost || agent.state !== 'available' || !agent.reachable)) {
         dispatcher.withdraw(ours, 'agent-unavailable', { requeue: true, exclude: agent.state === 'away' });
       }
       if (agent.state === 'available' && agent.reachable && agent.offeredCallId === null) dispatcher.dispatch();
@@ -132,11 +138,18 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       await shared.start();
       bus.onNodeDown((node, reason) => {
         log.warn({ down: node, reason }, 'a cluster node is down; releasing its offers and calls');
-        shared.forgetNode(node).then(
-          // The node that changed an agent tells their widgets (ringing stopped, or the call is gone: wrap up).
-          (agents) => agents.forEach((a) => parts?.nodeLost(a.username, { offer: a.offer, call: a.call })),
-          (err: unknown) => log.error({ err, down: node }, 'releasing a dead node\'s agents failed'),
-        );
+        // Retried: a Redis hiccup as a node dies must not leave its agents held for good.
+        const forget = async (attempt: number): Promise<void> => {
+          try {
+            const agents = await shared.forgetNode(node);
+            // The node that changed an agent tells their widgets (ringing stopped, or the call is gone: wrap up).
+            agents.forEach((a) => parts?.nodeLost(a.username, { offer: a.offer, call: a.call }));
+          } catch (err) {
+            if (attempt >= 10) return log.error({ err, down: node }, 'releasing a dead node\'s agents failed');
+            setTimeout(() => void forget(attempt + 1), 1_000).unref();
+          }
+        };
+        void forget(1);
       });
       poller = setInterval(() => void pollWaiting(), 1_000);
       poller.unref();

@@ -29,6 +29,7 @@ import type { AgentPresence, PresenceBoard, PresenceField } from '../agents/pres
 import type { AgentState } from '../protocol.js';
 
 const UPDATE = `
+if redis.call('HEXISTS', KEYS[1], 'state') == 0 then return redis.call('HGETALL', KEYS[1]) end
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', KEYS[1], 'by', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)
@@ -37,8 +38,8 @@ redis.call('PUBLISH', ARGV[1], cjson.encode({ key = KEYS[1], rec = rec }))
 return rec`;
 
 const CLAIM = `
-local r = redis.call('HMGET', KEYS[1], 'state', 'reachable', 'offer')
-if r[3] == ARGV[3] then return { 1, redis.call('HGETALL', KEYS[1]) } end
+local r = redis.call('HMGET', KEYS[1], 'state', 'reachable', 'offer', 'offerNode')
+if r[3] == ARGV[3] and r[4] == ARGV[2] then return { 1, redis.call('HGETALL', KEYS[1]) } end
 if r[1] ~= 'available' or r[2] == '0' or (r[3] and r[3] ~= '') then
   return { 0, redis.call('HGETALL', KEYS[1]) }
 end
@@ -49,18 +50,35 @@ redis.call('PUBLISH', ARGV[1], cjson.encode({ key = KEYS[1], rec = rec }))
 return { 1, rec }`;
 
 const RELEASE = `
-if redis.call('HGET', KEYS[1], 'offer') ~= ARGV[3] then return 0 end
+local r = redis.call('HMGET', KEYS[1], 'offer', 'offerNode')
+if r[1] ~= ARGV[3] or r[2] ~= ARGV[2] then return redis.call('HGETALL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'offer', '', 'offerNode', '', 'by', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'ver', 1)
+local rec = redis.call('HGETALL', KEYS[1])
+redis.call('PUBLISH', ARGV[1], cjson.encode({ key = KEYS[1], rec = rec }))
+return rec`;
+
+/** Re-asserts an offer this node holds, unless another node took the agent meanwhile (returns 0 then). */
+const ASSERT_OFFER = `
+local r = redis.call('HMGET', KEYS[1], 'offer', 'offerNode')
+if r[1] and r[1] ~= '' and not (r[1] == ARGV[3] and r[2] == ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'offer', ARGV[3], 'offerNode', ARGV[2], 'by', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)
 local rec = redis.call('HGETALL', KEYS[1])
 redis.call('PUBLISH', ARGV[1], cjson.encode({ key = KEYS[1], rec = rec }))
 return 1`;
 
-/** Writes the whole record only where there is none (after a Redis restart, or the first node up). */
+/**
+ * Fills in the fields a record lacks (all of them where there is none: after a Redis
+ * restart, or the first node up; some, where a write queued during an outage made a
+ * partial record), keeping what is there.
+ */
 const SEED = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('HSET', KEYS[1], 'by', ARGV[2], 'ver', 1)
+local added = 0
+for i = 3, #ARGV, 2 do added = added + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if added == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'by', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'ver', 1)
 local rec = redis.call('HGETALL', KEYS[1])
 redis.call('PUBLISH', ARGV[1], cjson.encode({ key = KEYS[1], rec = rec }))
 return 1`;
@@ -143,6 +161,8 @@ export interface SharedPresenceOptions {
    * away elsewhere, or offers a waiting call to one who became available.
    */
   onRemoteChange: (agent: AgentPresence, before: Pick<AgentPresence, 'state' | 'reachable' | 'offeredCallId' | 'callId'>) => void;
+  /** After a Redis restart another node took an agent this node's call was ringing: withdraw it here. */
+  onOfferLost?: (username: string, callId: string) => void;
   /** How long a claim may take before it counts as lost (Redis down). */
   claimTimeoutMs?: number;
 }
@@ -154,6 +174,12 @@ export class SharedPresence {
   /** Offers and calls this node owns: re-asserted after a Redis restart. */
   private readonly ownCalls = new Map<string, string>();
   private claiming: string | null = null;
+  /** Writes of this node not yet answered, per agent: remote records wait until they are. */
+  private readonly inflight = new Map<string, number>();
+  /** Agents whose remote records were held back while a write was in flight: re-read then. */
+  private readonly dirty = new Set<string>();
+  private seeding: Promise<void> | null = null;
+  private seedAgain = false;
   private readonly channel: string;
   private offChange: (() => void) | null = null;
   private started = false;
@@ -174,14 +200,38 @@ export class SharedPresence {
       if (channel === this.channel) this.received(text);
     });
     await sub.subscribe(this.channel);
+    // A previous process with this node id may have died holding offers or calls: they are gone.
+    await this.forgetNode(this.o.nodeId);
     await this.seedAll();
-    // After a reconnect Redis may be a new, empty server: write our picture back.
-    redis.on('ready', () => {
-      if (this.started && !this.closed) void this.seedAll().catch((err: unknown) => this.o.log.warn({ err }, 'presence: re-seeding Redis failed'));
-    });
+    // After a reconnect Redis may be a new, empty server, and the subscription missed records:
+    // write our picture back where it is missing, and read everything again.
+    const again = (): void => {
+      if (this.started && !this.closed) void this.reseed();
+    };
+    redis.on('ready', again);
+    sub.on('ready', again);
     this.offChange = board.onChange((agent, fields) => this.localChange(agent, fields));
     board.claimer = (agent, callId) => this.claim(agent, callId);
+    board.released = (agent, callId) => this.released(agent.username, callId);
     this.started = true;
+  }
+
+  /** One seeding at a time; a reconnect during one asks for another after it. */
+  private reseed(): Promise<void> {
+    if (this.seeding) {
+      this.seedAgain = true;
+      return this.seeding;
+    }
+    this.seeding = this.seedAll()
+      .catch((err: unknown) => this.o.log.warn({ err }, 'presence: re-seeding Redis failed'))
+      .finally(() => {
+        this.seeding = null;
+        if (this.seedAgain) {
+          this.seedAgain = false;
+          void this.reseed();
+        }
+      });
+    return this.seeding;
   }
 
   close(): void {
@@ -224,24 +274,75 @@ export class SharedPresence {
     if (fields.includes('offer')) this.localOffer(agent);
     const args = this.fieldsOf(agent, fields);
     if (args.length === 0) return;
-    this.script(UPDATE, u, args).catch((err: unknown) => this.o.log.warn({ err, agent: u }, 'presence: writing to Redis failed'));
+    void this.write(u, UPDATE, args, 'writing to Redis failed');
   }
 
   private localOffer(agent: AgentPresence): void {
     const u = agent.username;
     const previous = this.ownOffers.get(u);
     if (agent.offeredCallId === null) {
-      if (previous) {
-        this.ownOffers.delete(u);
-        this.script(RELEASE, u, [previous]).catch((err: unknown) => this.o.log.warn({ err, agent: u }, 'presence: releasing an offer failed'));
-      }
+      if (previous) this.released(u, previous);
       return;
     }
     // Set through claim(): the claim script writes it, and it is ours once won. Set otherwise
     // (click-to-dial's own call): write it.
     if (this.claiming !== u) {
       this.ownOffers.set(u, agent.offeredCallId);
-      this.script(UPDATE, u, ['offer', agent.offeredCallId, 'offerNode', this.o.nodeId]).catch((err: unknown) => this.o.log.warn({ err, agent: u }, 'presence: writing an offer failed'));
+      void this.write(u, UPDATE, ['offer', agent.offeredCallId, 'offerNode', this.o.nodeId], 'writing an offer failed');
+    }
+  }
+
+  /**
+   * This node is done with its offer `callId` to the agent: released in Redis by what this
+   * node holds, whatever its mirror shows now (a remote record may have changed it).
+   */
+  private released(username: string, callId: string): void {
+    if (this.ownOffers.get(username) !== callId) return;
+    this.ownOffers.delete(username);
+    void this.write(username, RELEASE, [callId], 'releasing an offer failed');
+  }
+
+  /**
+   * Runs a script that writes the agent's record. While any is in flight, remote records
+   * of that agent are held back (the mirror has our newer change); when the last one is
+   * answered, its record (Redis's truth) is applied, or the record is read again.
+   */
+  private async write(username: string, lua: string, args: readonly string[], failure: string): Promise<unknown> {
+    this.inflight.set(username, (this.inflight.get(username) ?? 0) + 1);
+    let result: unknown = null;
+    try {
+      result = await this.script(lua, username, args);
+      // Our write's version: a record older than it (another node's, published before ours
+      // but received after) must not overwrite the mirror.
+      const rec = Array.isArray(result) && result.every((x) => typeof x === 'string') ? parseRecord(result as string[]) : null;
+      if (rec && rec.ver > (this.versions.get(username) ?? -1)) {
+        this.versions.set(username, rec.ver);
+        this.owners.set(username, { offerNode: rec.offerNode, callNode: rec.callNode });
+      }
+      return result;
+    } catch (err) {
+      this.o.log.warn({ err, agent: username }, `presence: ${failure}`);
+      return null;
+    } finally {
+      const left = (this.inflight.get(username) ?? 1) - 1;
+      if (left > 0) this.inflight.set(username, left);
+      else {
+        this.inflight.delete(username);
+        const wasDirty = this.dirty.delete(username);
+        // No write of ours in flight now: the mirror takes Redis's record as our last write left
+        // it (with what other nodes wrote before it), or reads it again.
+        const flat = Array.isArray(result) && result.every((x) => typeof x === 'string') ? (result as string[]) : null;
+        if (flat && flat.length > 0) this.apply(flat, true, username);
+        else if (wasDirty) void this.refresh(username);
+      }
+    }
+  }
+
+  private async refresh(username: string): Promise<void> {
+    try {
+      this.apply(Object.entries(await this.o.redis.hgetall(this.key(username))).flat(), true, username);
+    } catch (err) {
+      this.o.log.warn({ err, agent: username }, 'presence: reading a record failed');
     }
   }
 
@@ -254,26 +355,36 @@ export class SharedPresence {
     } finally {
       this.claiming = null;
     }
+    const u = agent.username;
     const timeout = this.o.claimTimeoutMs ?? 5_000;
     let timer: NodeJS.Timeout | undefined;
-    const decided = this.script(CLAIM, agent.username, [callId]).then((r) => r as [number, string[]]);
+    this.inflight.set(u, (this.inflight.get(u) ?? 0) + 1);
+    const decided = this.script(CLAIM, u, [callId]).then((r) => r as [number, string[]]);
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`claim of ${agent.username} took over ${timeout} ms`)), timeout);
+      timer = setTimeout(() => reject(new Error(`claim of ${u} took over ${timeout} ms`)), timeout);
     });
     return Promise.race([decided, timedOut])
-      .then(([won, flat]) => {
-        if (!won) this.apply(flat, true, agent.username);
-        return won === 1;
-      })
+      .then(([won, flat]) => ({ won: won === 1, flat, unsure: false }))
       .catch((err: unknown) => {
-        this.o.log.warn({ err, agent: agent.username, callId }, 'presence: claim failed; counted as lost');
-        return false;
+        this.o.log.warn({ err, agent: u, callId }, 'presence: claim failed; counted as lost');
+        return { won: false, flat: null as string[] | null, unsure: true };
       })
-      .then((won) => {
+      .then(({ won, flat, unsure }) => {
         clearTimeout(timer);
-        if (won) this.ownOffers.set(agent.username, callId);
-        // Lost: our optimistic offer goes (without a release: it was never ours in Redis).
-        else if (agent.offeredCallId === callId) this.o.board.applyRemote(agent.username, { offeredCallId: null });
+        const left = (this.inflight.get(u) ?? 1) - 1;
+        if (left > 0) this.inflight.set(u, left);
+        else this.inflight.delete(u);
+        this.dirty.delete(u);
+        if (won) this.ownOffers.set(u, callId);
+        // Redis's record, won or lost: versions, owners and the mirror follow it.
+        if (flat) this.apply(flat, true, u);
+        if (unsure) {
+          // The claim may still run once Redis answers (ioredis resends it): release it after it.
+          this.ownOffers.set(u, callId);
+          this.released(u, callId);
+        }
+        if (!won && agent.offeredCallId === callId) this.o.board.applyRemote(u, { offeredCallId: null });
+        if (won && agent.offeredCallId !== callId) this.o.board.applyRemote(u, { offeredCallId: callId });
         return won;
       });
   }
@@ -286,20 +397,30 @@ export class SharedPresence {
     // A new (restarted) Redis numbers records from 1 again: forget the versions we knew.
     this.versions.clear();
     const agents = [...this.o.board.all()];
-    const offers = [...this.ownOffers];
-    const calls = [...this.ownCalls];
     const pipe = this.o.redis.pipeline();
     for (const a of agents) {
       const fields = this.fieldsOf(a, ['state', 'reachable', 'wrapUp']);
-      if (a.offeredCallId && this.ownOffers.get(a.username) === a.offeredCallId) fields.push('offer', a.offeredCallId, 'offerNode', this.o.nodeId);
-      if (a.callId && this.ownCalls.get(a.username) === a.callId) fields.push('call', a.callId, 'callNode', this.o.nodeId);
+      fields.push('offer', '', 'offerNode', '', 'call', '', 'callNode', '');
       pipe.eval(SEED, 1, this.key(a.username), this.channel, this.o.nodeId, ...fields);
     }
     await pipe.exec();
-    // Another node may have seeded first, without what we own: re-assert our offers and calls
-    // (taken before any record is read back into the mirror).
-    for (const [u, callId] of offers) await this.script(UPDATE, u, ['offer', callId, 'offerNode', this.o.nodeId]);
-    for (const [u, callId] of calls) await this.script(UPDATE, u, ['call', callId, 'callNode', this.o.nodeId]);
+    // Re-assert what this node holds, as it holds it now (an offer released meanwhile is not
+    // brought back), unless another node took the agent meanwhile: then our offer goes.
+    for (const [u, callId] of [...this.ownOffers]) {
+      if (this.ownOffers.get(u) !== callId) continue;
+      const ok = Number(await this.script(ASSERT_OFFER, u, [callId]));
+      if (ok === 0 && this.ownOffers.get(u) === callId) {
+        this.ownOffers.delete(u);
+        this.o.log.warn({ agent: u, callId }, 'presence: another node took the agent while Redis was away; withdrawing our offer');
+        this.o.onOfferLost?.(u, callId);
+      }
+    }
+    for (const [u, callId] of [...this.ownCalls]) {
+      if (this.ownCalls.get(u) !== callId) continue;
+      const a = this.o.board.get(u);
+      const state = a?.callId === callId && (a.state === 'on-call' || a.state === 'after-call-work') ? ['state', a.state] : [];
+      await this.script(UPDATE, u, ['call', callId, 'callNode', this.o.nodeId, ...state]);
+    }
     // Then take whatever is there now.
     const read = this.o.redis.pipeline();
     for (const a of agents) read.hgetall(this.key(a.username));
@@ -355,6 +476,12 @@ export class SharedPresence {
     this.versions.set(u, rec.ver);
     this.owners.set(u, { offerNode: rec.offerNode, callNode: rec.callNode });
     if (rec.by === this.o.nodeId && !force) return;
+    // A write of ours is in flight: the mirror has that newer change; Redis's record is read
+    // when the write is answered.
+    if (!force && this.inflight.has(u)) {
+      this.dirty.add(u);
+      return;
+    }
     const agent = this.o.board.get(u);
     if (!agent) return;
     const before = { state: agent.state, reachable: agent.reachable, offeredCallId: agent.offeredCallId, callId: agent.callId };

@@ -39,6 +39,7 @@ function errorBody(err: unknown, log: Logger): ErrorBody {
 
 export class AgentNamespace implements AgentNotifier {
   private ns: AgentNs | null = null;
+  private readonly reachabilitySeq = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -156,11 +157,17 @@ export class AgentNamespace implements AgentNotifier {
   /** Reachable when any connected socket of the agent reports a registered phone. */
   private phoneReachability(username: string): void {
     if (this.deps.cluster) {
-      // Their widgets may be on several nodes: ask the whole cluster.
+      // Their widgets may be on several nodes: ask the whole cluster. Answers can come back out
+      // of order (a reload: the old socket's goodbye, the new one's hello): only the latest counts.
+      const seq = (this.reachabilitySeq.get(username) ?? 0) + 1;
+      this.reachabilitySeq.set(username, seq);
       void this.ns
         ?.in(room(username))
         .fetchSockets()
-        .then((sockets) => this.deps.calls().setPhoneReachable(username, sockets.some((s) => s.data.phoneRegistered === true)))
+        .then((sockets) => {
+          if (this.reachabilitySeq.get(username) !== seq) return;
+          return this.deps.calls().setPhoneReachable(username, sockets.some((s) => s.data.phoneRegistered === true));
+        })
         .catch((err: unknown) => this.deps.log.warn({ err, agent: username }, 'phone reachability not recorded'));
       return;
     }

@@ -30,6 +30,7 @@ export async function privateRedis(): Promise<PrivateRedis> {
   const port = await freeTcpPort();
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) return; // running already
     const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'inherit'] });
     child = c;
     await new Promise<void>((resolve, reject) => {
@@ -131,7 +132,10 @@ export async function startNode(name: string, spec: ClusterSpec, extra: Record<s
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${name} did not start in 60 s: ${stderr.slice(-2000)}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started node behind
+      reject(new Error(`node ${name} did not start in 60 s: ${stderr.slice(-2000)}`));
+    }, 60_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`node ${name} exited with ${code}: ${stderr.slice(-2000)}`));
