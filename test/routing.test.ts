@@ -299,6 +299,17 @@ describe('maximum wait and overflow', () => {
       r.center.close();
     });
 
+    it('a caller who hangs up during the offer is counted as abandoned in the queue, not in the IVR', async () => {
+      const r = await startRig(routingRig(cfg));
+      const c = await call(r, '+14155550001', '+18005550100');
+      await vi.advanceTimersByTimeAsync(120_000 + 500);
+      expect(r.center.getCall(c)?.phase).toBe('ivr');
+      r.sim.callerHangup(c);
+      await flush();
+      expect(r.records.get(c)).toMatchObject({ phase: 'ended', outcome: 'abandoned-queue' });
+      r.center.close();
+    });
+
     it('no key: the caller is back in line at their place, ahead of later callers, and offered only once', async () => {
       const r = await startRig(routingRig(cfg));
       const first = await call(r, '+14155550001', '+18005550100');

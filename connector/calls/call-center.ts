@@ -363,6 +363,7 @@ export class CallCenter {
     const phase = record.phase;
     // The IVR hears of the end first: a transfer that went through, or a voicemail the
     // caller ended by hanging up, is its result (and opens its case), not an abandoned call.
+    const inCallbackOffer = call.returnToQueue === true; // before the IVR hears the hang-up and clears it
     call.ivr?.hangup();
     record.phase = 'ended';
     record.endedAt = at;
@@ -372,7 +373,13 @@ export class CallCenter {
     if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
     const outcome: CallOutcome =
       record.outcome ??
-      (phase === 'connected' ? 'answered' : phase === 'ivr' ? 'abandoned-ivr' : phase === 'offered' ? 'abandoned-ringing' : 'abandoned-queue');
+      (phase === 'connected'
+        ? 'answered'
+        : phase === 'ivr' && !inCallbackOffer // in the callback offer the caller was waiting in a queue
+          ? 'abandoned-ivr'
+          : phase === 'offered'
+            ? 'abandoned-ringing'
+            : 'abandoned-queue');
     record.outcome = outcome;
     this.live.delete(record.callId);
     this.o.calls.save(record);

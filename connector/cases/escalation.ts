@@ -89,7 +89,13 @@ export class CaseEscalation {
       for (const q of agent.queues) {
         const queue = this.queues.get(q);
         if (!queue || !queue.skills.every((s) => agent.skills.includes(s))) continue;
-        const waiting = (await this.d.cases.list({ queue: q, unassigned: true, limit: 500 })).filter((c) => c.status !== 'closed');
+        // Every page (newest first, 500 a page), so the oldest are never cut off.
+        const waiting: Awaited<ReturnType<typeof this.d.cases.list>> = [];
+        for (let offset = 0; ; offset += 500) {
+          const page = await this.d.cases.list({ queue: q, unassigned: true, limit: 500, offset });
+          waiting.push(...page.filter((c) => c.status !== 'closed'));
+          if (page.length < 500) break;
+        }
         // Oldest first (the list is newest first). Another node, or another agent becoming
         // available at the same moment, may take a case between the list and the assign:
         // then the next one.

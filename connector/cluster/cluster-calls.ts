@@ -37,7 +37,8 @@ export class ClusterCalls implements AgentCalls {
     on('setState', (r) => local.setState(r.username, r.state ?? 'away', r.reason));
     on('setPhoneReachable', (r) => local.setPhoneReachable(r.username, r.reachable === true));
     on('snapshot', (r) => local.snapshot(r.username).snapshot);
-    on('delivered', (r) => local.snapshot(r.username).onDelivered());
+    // The snapshot's pop was shown: counts only if it is still the offer that snapshot carried.
+    on('delivered', (r) => (r.callId ? local.popDelivered(r.username, r.callId) : undefined));
     on('record', (r) => local.getCall(r.callId ?? ''));
     on('has', (r) => local.hasLiveCall(r.callId ?? ''));
     on('popDelivered', (r) => local.popDelivered(r.username, r.callId ?? ''));
@@ -160,9 +161,12 @@ export class ClusterCalls implements AgentCalls {
     if (!node) return this.o.local.snapshot(username);
     try {
       const snapshot = await this.forward<SnapshotResult['snapshot']>(node, 'snapshot', { username });
+      const offered = snapshot.offers[0]?.callId ?? null;
       return {
         snapshot,
-        onDelivered: () => void this.forward(node, 'delivered', { username }).catch(() => {}),
+        onDelivered: () => {
+          if (offered) void this.forward(node, 'delivered', { username, callId: offered }).catch(() => {});
+        },
       };
     } catch (err) {
       // The owner is gone (its calls with it) or slow: the agent still gets their state now.
