@@ -7,9 +7,10 @@ import type { CaseSummary, IvrStep } from '../protocol.js';
 import { normalizePhone, type CountryCode } from '../phone/normalize.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './db.js';
-import { caseEvent, diff, formatNumber, page, parseCaseNumber, statusAfterEscalation } from './case-rules.js';
+import { caseEvent, diff, page, parseCaseNumber, statusAfterEscalation } from './case-rules.js';
 import { AccountNotFoundError, CaseContactConflictError, ContactNotFoundError } from './errors.js';
 import { requestHash } from './request-hash.js';
+import { caseRecordOf, caseSummaryOf, type CaseRowOf, type SummaryRow } from './rows.js';
 import { SqliteCaseEvents } from './sqlite-case-events.js';
 import { SqliteContactStore } from './sqlite-contacts.js';
 import type {
@@ -36,33 +37,9 @@ export interface SqliteCaseStoreOptions {
   now?: () => Date;
 }
 
-interface CaseRow {
-  number: number;
-  subject: string;
-  type: CaseRecord['type'];
-  priority: CaseRecord['priority'];
-  status: CaseRecord['status'];
-  origin: CaseRecord['origin'];
-  description: string;
-  disposition: CaseRecord['disposition'];
-  contact_id: number | null;
-  account_id: number | null;
-  call_id: string | null;
-  ani: string | null;
-  ani_e164: string | null;
-  dnis: string | null;
-  queue: string | null;
-  ivr_path: string;
-  wait_seconds: number | null;
-  talk_seconds: number | null;
-  agent: string;
-  created_at: string;
-  first_response_at: string | null;
-  first_response_by: string | null;
-  assignee: string | null;
-}
 
-type SummaryRow = Pick<CaseRow, 'number' | 'subject' | 'type' | 'status' | 'priority' | 'created_at'>;
+/** A `cases` row as SQLite gives it: `ivr_path` is JSON text. */
+type CaseRow = CaseRowOf<string>;
 
 /** The SQLite {@link CaseStore}. */
 export class SqliteCaseStore implements CaseStore {
@@ -304,14 +281,7 @@ export class SqliteCaseStore implements CaseStore {
         )
         .all(JSON.stringify(contactIds), n);
     }
-    return rows.map((row) => ({
-      number: formatNumber(row.number),
-      subject: row.subject,
-      type: row.type,
-      status: row.status,
-      priority: row.priority,
-      createdAt: row.created_at,
-    }));
+    return rows.map(caseSummaryOf);
   }
 
   /**
@@ -383,30 +353,4 @@ export class SqliteCaseStore implements CaseStore {
   }
 }
 
-function toRecord(row: CaseRow): CaseRecord {
-  return {
-    number: formatNumber(row.number),
-    subject: row.subject,
-    type: row.type,
-    priority: row.priority,
-    status: row.status,
-    origin: row.origin,
-    description: row.description,
-    disposition: row.disposition,
-    contactId: row.contact_id,
-    accountId: row.account_id,
-    callId: row.call_id,
-    ani: row.ani,
-    aniE164: row.ani_e164,
-    dnis: row.dnis,
-    queue: row.queue,
-    ivrPath: JSON.parse(row.ivr_path) as IvrStep[],
-    waitSeconds: row.wait_seconds,
-    talkSeconds: row.talk_seconds,
-    agent: row.agent,
-    createdAt: row.created_at,
-    firstResponseAt: row.first_response_at,
-    firstResponseBy: row.first_response_by,
-    assignee: row.assignee,
-  };
-}
+const toRecord = (row: CaseRow): CaseRecord => caseRecordOf(row, JSON.parse(row.ivr_path) as IvrStep[]);

@@ -4,6 +4,7 @@
  */
 import type { AccountSummary, ContactSummary } from '../protocol.js';
 import type { Database } from './db.js';
+import { accountOf as toAccount, contactOf as toContact, type AccountRow, type ContactRow } from './rows.js';
 import type { AccountInput, ContactBatchOutcome, ContactBatchRow, ContactInput, ContactStore, PhoneKind } from './types.js';
 
 export type { AccountInput, ContactInput, ContactPhoneInput, PhoneKind } from './types.js';
@@ -13,23 +14,7 @@ export interface SqliteContactStoreOptions {
   now?: () => Date;
 }
 
-interface ContactRow {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  account_id: number | null;
-  raw: string | null;
-  e164: string | null;
-  extension: string | null;
-}
 
-interface AccountRow {
-  a_id: number | null;
-  a_name: string | null;
-  a_number: string | null;
-  a_tier: AccountSummary['tier'] | null;
-}
 
 /**
  * A row of the by-number lookup, as an array: the contact (id, first and last
@@ -206,20 +191,4 @@ export class SqliteContactStore implements ContactStore {
   }
 }
 
-function toContact(row: ContactRow): ContactSummary {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phoneRaw: row.raw ?? '',
-    phoneE164: row.e164,
-    extension: row.extension,
-    accountId: row.account_id,
-  };
-}
 
-function toAccount(row: AccountRow): AccountSummary | null {
-  if (row.a_id === null || row.a_name === null || row.a_number === null || row.a_tier === null) return null;
-  return { id: row.a_id, name: row.a_name, accountNumber: row.a_number, tier: row.a_tier };
-}

@@ -3,43 +3,24 @@
  * result types (tx.ts) give bigint columns as numbers and times as ISO strings;
  * `jsonb` comes parsed.
  */
-import type { CaseSummary, IvrStep } from '../../protocol.js';
-import { formatNumber } from '../case-rules.js';
+import type { IvrStep } from '../../protocol.js';
+import { caseRecordOf, caseSummaryOf, type CaseRowOf, type SummaryRow } from '../rows.js';
 import type { CaseEvent, CaseRecord } from '../types.js';
 import type { Queryable } from './tx.js';
 
-export interface CaseRow {
-  number: number;
-  subject: string;
-  type: CaseRecord['type'];
-  priority: CaseRecord['priority'];
-  status: CaseRecord['status'];
-  origin: CaseRecord['origin'];
-  description: string;
-  disposition: CaseRecord['disposition'];
-  contact_id: number | null;
-  account_id: number | null;
-  call_id: string | null;
-  ani: string | null;
-  ani_e164: string | null;
-  dnis: string | null;
-  queue: string | null;
-  ivr_path: IvrStep[];
-  wait_seconds: number | null;
-  talk_seconds: number | null;
-  agent: string;
-  created_at: string;
-  first_response_at: string | null;
-  first_response_by: string | null;
-  assignee: string | null;
-}
+/** A `cases` row as the pool gives it: `ivr_path` is parsed jsonb. */
+export type CaseRow = CaseRowOf<IvrStep[]>;
+export type { SummaryRow };
+
+export const toRecord = (row: CaseRow): CaseRecord => caseRecordOf(row, row.ivr_path);
+export const toSummary = caseSummaryOf;
+
 
 /** The columns of a {@link CaseRow}, named (not `*`, so a later column cannot change a prepared statement's result). */
 export const CASE_COLUMNS = `number, subject, type, priority, status, origin, description, disposition, contact_id, account_id,
   call_id, ani, ani_e164, dnis, queue, ivr_path, wait_seconds, talk_seconds, agent, created_at, first_response_at,
   first_response_by, assignee`;
 
-export type SummaryRow = Pick<CaseRow, 'number' | 'subject' | 'type' | 'status' | 'priority' | 'created_at'>;
 
 interface EventRow {
   at: string;
@@ -52,44 +33,7 @@ interface EventRow {
   fields: string[];
 }
 
-export function toRecord(row: CaseRow): CaseRecord {
-  return {
-    number: formatNumber(row.number),
-    subject: row.subject,
-    type: row.type,
-    priority: row.priority,
-    status: row.status,
-    origin: row.origin,
-    description: row.description,
-    disposition: row.disposition,
-    contactId: row.contact_id,
-    accountId: row.account_id,
-    callId: row.call_id,
-    ani: row.ani,
-    aniE164: row.ani_e164,
-    dnis: row.dnis,
-    queue: row.queue,
-    ivrPath: row.ivr_path,
-    waitSeconds: row.wait_seconds,
-    talkSeconds: row.talk_seconds,
-    agent: row.agent,
-    createdAt: row.created_at,
-    firstResponseAt: row.first_response_at,
-    firstResponseBy: row.first_response_by,
-    assignee: row.assignee,
-  };
-}
 
-export function toSummary(row: SummaryRow): CaseSummary {
-  return {
-    number: formatNumber(row.number),
-    subject: row.subject,
-    type: row.type,
-    status: row.status,
-    priority: row.priority,
-    createdAt: row.created_at,
-  };
-}
 
 /** The case, locked FOR UPDATE until the end of the caller's transaction; null if none. */
 export async function lockCase(db: Queryable, number: number): Promise<CaseRecord | null> {

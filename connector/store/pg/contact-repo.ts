@@ -7,26 +7,11 @@ import type { Pool } from 'pg';
 import type { AccountSummary, ContactSummary } from '../../protocol.js';
 import type { ContactMatch, ContactRepo } from '../data-layer.js';
 import type { AccountInput, ContactBatchOutcome, ContactBatchRow, ContactInput } from '../types.js';
+import { accountOf as toAccount, contactOf as toContact, type AccountRow, type ContactRow } from '../rows.js';
 import { LOCK_CLASS_IMPORT } from './locks.js';
 import { inTransaction, isKey, type Queryable } from './tx.js';
 
-interface ContactRow {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  account_id: number | null;
-  raw: string | null;
-  e164: string | null;
-  extension: string | null;
-}
 
-interface AccountRow {
-  a_id: number | null;
-  a_name: string | null;
-  a_number: string | null;
-  a_tier: AccountSummary['tier'] | null;
-}
 
 const CONTACT_COLUMNS = 'c.id, c.first_name, c.last_name, c.email, c.account_id';
 const ACCOUNT_COLUMNS = 'a.id AS a_id, a.name AS a_name, a.account_number AS a_number, a.tier AS a_tier';
@@ -168,20 +153,4 @@ export async function insertContact(db: Queryable, input: ContactInput, now: () 
   return id;
 }
 
-function toContact(row: ContactRow): ContactSummary {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phoneRaw: row.raw ?? '',
-    phoneE164: row.e164,
-    extension: row.extension,
-    accountId: row.account_id,
-  };
-}
 
-function toAccount(row: AccountRow): AccountSummary | null {
-  if (row.a_id === null || row.a_name === null || row.a_number === null || row.a_tier === null) return null;
-  return { id: row.a_id, name: row.a_name, accountNumber: row.a_number, tier: row.a_tier };
-}
