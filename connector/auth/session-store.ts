@@ -33,3 +33,9 @@ export interface SessionStoreLike {
   /** Drops records that can no longer matter (expired sessions); housekeeping only. */
   purgeExpired(now?: number): void;
 }
+
+/** The bearer token a socket.io client sent in its handshake (`auth: { token }`), or undefined. */
+export function handshakeToken(socket: { handshake: { auth: unknown } }): unknown {
+  const auth = socket.handshake.auth;
+  return typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+}

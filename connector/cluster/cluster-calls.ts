@@ -54,15 +54,23 @@ export class ClusterCalls implements AgentCalls {
 
   /** A call record another node keeps in memory (written to the store within its batch window). */
   private async recordFromPeers(callId: string): Promise<CallRecord | null> {
-    // From Redis, not the last poll: a node started a moment ago has not polled yet.
+    const found = await this.askPeers<CallRecord | null>('record', { username: '', callId }, (r) => r !== null);
+    return found?.answer ?? null;
+  }
+
+  /**
+   * Asks the other live nodes one by one (from Redis, not the last poll: a node started a
+   * moment ago has not polled yet) until one answers what `wanted` accepts.
+   */
+  private async askPeers<T>(method: string, req: Req, wanted: (answer: T) => boolean): Promise<{ node: string; answer: T } | null> {
     const nodes = await this.o.bus.aliveNodes({ timeoutMs: 2_000 }).catch(() => this.o.bus.peers());
     for (const node of nodes) {
       if (node === this.o.nodeId) continue;
       try {
-        const r = await this.o.bus.request<CallRecord | null>(node, 'calls.record', { username: '', callId }, { timeoutMs: 2_000 });
-        if (r) return r;
+        const answer = await this.o.bus.request<T>(node, `calls.${method}`, req, { timeoutMs: 2_000 });
+        if (wanted(answer)) return { node, answer };
       } catch (err) {
-        this.o.log.debug({ err, node, callId }, 'asking a node for a call record failed');
+        this.o.log.debug({ err, node, method }, 'asking a node failed');
       }
     }
     return null;
@@ -96,13 +104,7 @@ export class ClusterCalls implements AgentCalls {
     const rec = await this.o.presence.read(username).catch(() => null);
     const fromRedis = rec?.offer === callId ? rec.offerNode : rec?.call === callId ? rec.callNode : null;
     if (fromRedis && fromRedis !== this.o.nodeId) return fromRedis;
-    const nodes = await this.o.bus.aliveNodes({ timeoutMs: 2_000 }).catch(() => this.o.bus.peers());
-    for (const node of nodes) {
-      if (node === this.o.nodeId) continue;
-      const has = await this.o.bus.request<boolean>(node, 'calls.has', { username, callId }, { timeoutMs: 2_000 }).catch(() => false);
-      if (has) return node;
-    }
-    return null;
+    return (await this.askPeers<boolean>('has', { username, callId }, (has) => has === true))?.node ?? null;
   }
 
   private agent(username: string): AgentPresence | undefined {

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import type { SessionStoreLike } from '../auth/session-store.js';
+import { handshakeToken, type SessionStoreLike } from '../auth/session-store.js';
 import { tokenHash } from '../auth/sessions.js';
 import type { AgentCalls } from '../calls/agent-calls.js';
 import type { AgentNotifier } from '../calls/notifier.js';
@@ -57,8 +57,7 @@ export class AgentNamespace implements AgentNotifier {
     const ns: AgentNs = io.of('/agent');
     this.ns = ns;
     ns.use((socket, next) => {
-      const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const token = handshakeToken(socket);
       const session = this.deps.sessions.session(token);
       if (!session || !this.deps.calls().hasAgent(session.username)) return next(new Error('UNAUTHORIZED'));
       socket.data.username = session.username;
@@ -92,8 +91,7 @@ export class AgentNamespace implements AgentNotifier {
   recheck(username?: string): void {
     for (const socket of this.ns?.sockets.values() ?? []) {
       if (username !== undefined && socket.data.username !== username) continue;
-      const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const token = handshakeToken(socket);
       if (this.deps.sessions.verify(token) === null) socket.disconnect(true);
     }
   }

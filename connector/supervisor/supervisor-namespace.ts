@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { AgentDirectory } from '../agents/agent-store.js';
-import type { SessionStoreLike } from '../auth/session-store.js';
+import { handshakeToken, type SessionStoreLike } from '../auth/session-store.js';
 import { tokenHash } from '../auth/sessions.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { parseOrThrow } from '../http/validate.js';
@@ -86,8 +86,7 @@ export class SupervisorNamespace {
     const ns = (io as Pick<Server, 'of'>).of(SUPERVISOR_NAMESPACE) as unknown as SupervisorNs;
     this.ns = ns;
     ns.use((socket, next) => {
-      const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const token = handshakeToken(socket);
       const session = this.o.sessions.session(token);
       if (!session) return next(refusal('UNAUTHORIZED'));
       const refused = this.roleProblem(session.username);
@@ -132,8 +131,7 @@ export class SupervisorNamespace {
   recheckUser(username: string): void {
     for (const socket of this.ns?.sockets.values() ?? []) {
       if (socket.data.username !== username) continue;
-      const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const token = handshakeToken(socket);
       if (this.o.sessions.verify(token) === null) socket.disconnect(true);
     }
   }
