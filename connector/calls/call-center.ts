@@ -304,11 +304,10 @@ export class CallCenter {
   /** Routes a call the IVR (or the fallback) queued: the rules pick the queue, priority and skills. */
   private enqueue(call: LiveCall, queue: string, priority: number): void {
     const { record } = call;
-    const r = route(
-      { queue, priority, aniE164: record.aniE164, language: record.language, attributes: { ...callerAttributes(record), ...record.ivrAttributes } },
-      this.o.rules ?? [],
-      (id) => this.o.dispatcher.queue(id),
-    );
+    const rules = this.o.rules ?? [];
+    // The attributes only matter to rules that look at one (most deployments have none).
+    const attributes = rules.some((x) => x.when.attribute !== undefined) ? { ...callerAttributes(record), ...record.ivrAttributes } : {};
+    const r = route({ queue, priority, aniE164: record.aniE164, language: record.language, attributes }, rules, (id) => this.o.dispatcher.queue(id));
     call.ruleSkills = r.ruleSkills;
     record.queue = r.queue;
     record.priority = r.priority;
