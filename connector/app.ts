@@ -375,8 +375,19 @@ export function createSwitchboard(
       flows.registry.close();
       callCenter?.close();
       await manager.disconnectAll();
+      // socket.io closes its clients, then the HTTP server, which waits for every connection to end.
+      // A client holding a request open must not hold the shutdown: after 5 s the rest are cut.
       await new Promise<void>((resolve) => {
-        void io.close(() => resolve());
+        const cut = setTimeout(() => {
+          log.warn('connections still open 5 s into the shutdown; closing them');
+          http.closeAllConnections();
+          resolve();
+        }, 5_000);
+        cut.unref();
+        void io.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
       });
       await cluster?.close();
       accountNumbers?.stop();

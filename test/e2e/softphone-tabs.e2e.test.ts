@@ -88,6 +88,15 @@ async function callRingsIn(p: Page, others: Page[]): Promise<void> {
   expect(code, messages).toBe(0);
 }
 
+/** `promise`, or a failure naming the step after `ms`: a hang says where it is instead of timing the whole test out. */
+function step<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 describe('softphone across tabs and outages', () => {
   it('registers in one tab only; closing it hands the registration to the other', async () => {
     const logStart = kamailio!.log().length;
@@ -159,7 +168,7 @@ describe('softphone across tabs and outages', () => {
     await p.locator(`.on-call[data-call-id="${c.callId}"]`).waitFor();
     await p.locator(`.on-call[data-call-id="${c.callId}"]`).getByRole('button', { name: 'Hang up' }).click();
     await c.waitFor('call.ended');
-    expect((await leg.done).code).toBe(0);
+    expect((await step(leg.done, 30_000, 'sipp to end after the hang-up')).code).toBe(0);
     const form = p.locator(`.case-form[data-call-id="${c.callId}"]`);
     await form.waitFor();
     await screenshot(p, 'widget-wrap-up');
@@ -168,7 +177,7 @@ describe('softphone across tabs and outages', () => {
     await other.locator(`.case-form[data-call-id="${c.callId}"]`).waitFor();
 
     // The connector goes down; the case is saved in the browser instead.
-    await server!.close();
+    await step(server!.close(), 30_000, 'the connector to shut down');
     await p.locator('.connection[data-status="reconnecting"]').waitFor();
     const subject = 'Saved while the connector was down';
     await form.locator('input[name="subject"]').fill(subject);
@@ -177,7 +186,7 @@ describe('softphone across tabs and outages', () => {
     await form.waitFor({ state: 'detached' });
     await screenshot(p, 'widget-case-queued');
 
-    server = await startSoftphoneServer(kamailio!, { port, dataDir });
+    server = await step(startSoftphoneServer(kamailio!, { port, dataDir }), 30_000, 'the connector to start again');
     await p.locator('.connection[data-status="connected"]').waitFor({ timeout: 60_000 });
     await p.locator('.outbox').waitFor({ state: 'detached', timeout: 60_000 });
     await other.locator('.connection[data-status="connected"]').waitFor();
