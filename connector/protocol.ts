@@ -29,6 +29,10 @@ export interface AgentSnapshot {
   phoneReachable?: false;
   /** In `after-call-work` with a wrap-up limit (`routing.wrapUpSeconds`): the ISO time it ends by itself. */
   wrapUpEndsAt?: string;
+  /** Calls the agent may be connected to at once (call waiting); present only when above 1. */
+  maxCalls?: number;
+  /** Calls the agent is connected to now (one active, the others on hold); present only when above 1. */
+  calls?: number;
 }
 
 /** One step of the caller's way through the IVR. */
@@ -153,6 +157,8 @@ export interface ActiveCall {
   callId: string;
   pop: ScreenPop;
   connectedAt: string;
+  /** The agent put the call on hold (the caller hears music); absent: the agent talks to this caller. */
+  held?: boolean;
 }
 
 export interface WrapUp {
@@ -187,6 +193,13 @@ export interface SessionSnapshot {
   offers: ScreenPop[];
   activeCall: ActiveCall | null;
   wrapUp: WrapUp | null;
+  /**
+   * Call waiting (`maxCalls` above 1): the agent's other connected calls, on hold
+   * (each with `held: true`), oldest first. Absent or empty: none.
+   */
+  heldCalls?: ActiveCall[];
+  /** Call waiting: calls that ended while the agent stayed on another one, not logged yet, oldest first. */
+  pendingWrapUps?: WrapUp[];
   /** The agent's softphone; absent or null in desk-phone mode. */
   phone?: PhoneSettings | null;
   /** Reasons the agent may give for going away (`routing.awayReasons`). */
@@ -217,6 +230,10 @@ export interface ServerToClientEvents {
   'call.offer.withdrawn': (e: { callId: string; reason: OfferWithdrawnReason }) => void;
   'call.connected': (e: { callId: string; connectedAt: string }) => void;
   'call.ended': (e: { callId: string; endedAt: string; reason: CallEndReason; talkSeconds: number }) => void;
+  /** The caller is on hold (music): the agent asked, or answered another call (call waiting). */
+  'call.held': (e: { callId: string }) => void;
+  /** The agent talks to this caller again. */
+  'call.resumed': (e: { callId: string }) => void;
   /** An escalated case is this agent's now, with its history (docs/routing.md). */
   'case.assigned': (a: CaseAssignment) => void;
 }
@@ -234,6 +251,10 @@ export interface ClientToServerEvents {
   'call.accept': (req: { callId: string }, ack: Ack) => void;
   'call.decline': (req: { callId: string }, ack: Ack) => void;
   'call.hangup': (req: { callId: string }, ack: Ack) => void;
+  /** Puts a connected call on hold (the caller hears music on hold). */
+  'call.hold': (req: { callId: string }, ack: Ack) => void;
+  /** Takes a held call off hold; with call waiting, the call the agent was talking to goes on hold (a swap). */
+  'call.resume': (req: { callId: string }, ack: Ack) => void;
   /** Ends after-call work without saving a case (saving a case with the callId ends it too). */
   'wrapup.finish': (req: { callId: string }, ack: Ack<{ agent: AgentSnapshot }>) => void;
   /** The widget has shown the pop (a cluster sends pops without an acknowledgement; see docs/scale-out.md). */
@@ -286,6 +307,8 @@ export interface SupervisedAgent {
   queues: string[];
   /** The call the agent is on or wrapping up. */
   callId: string | null;
+  /** Call waiting: every call the agent is connected to (absent when at most one). */
+  callIds?: string[];
   /** The call ringing the agent. */
   offeredCallId: string | null;
   /** False while the agent's softphone is unregistered (no calls are offered then). */

@@ -148,6 +148,51 @@ describe('offers and reconnects', () => {
   });
 });
 
+describe('call waiting over socket.io (routing.maxCallsPerAgent 2)', () => {
+  it('pops a second call during the first, holds the first on answer, swaps, and a reconnect restores both', async () => {
+    srv = await startTestServer({ config: { routing: { maxCallsPerAgent: 2 } } });
+    const alice = await agent('alice');
+    const firstPop = nextEvent(alice.socket, 'call.offered');
+    const c1 = await callAndPress('+14155550123', '1');
+    await firstPop;
+    await acceptCall(alice.socket, c1);
+    const seen = recordEvents(alice.socket, ['call.held', 'call.resumed', 'call.connected']);
+    const secondPop = nextEvent(alice.socket, 'call.offered');
+    const c2 = await callAndPress('+14155550124', '1');
+    expect((await secondPop).callId).toBe(c2);
+    await acceptCall(alice.socket, c2);
+    await expect.poll(() => seen.map((e) => `${e.event}:${e.payload.callId}`)).toEqual([`call.held:${c1}`, `call.connected:${c2}`]);
+    const sim = srv.sb.simulators[0]!;
+    expect(sim.transcript(c1).entries.map((e) => e.type)).toContain('hold.started');
+
+    alice.socket.disconnect();
+    const back = await connectAgent(srv.url, alice.token);
+    sockets.push(back.socket);
+    expect(back.snapshot.agent).toMatchObject({ state: 'on-call', maxCalls: 2, calls: 2 });
+    expect(back.snapshot.activeCall?.callId).toBe(c2);
+    expect(back.snapshot.heldCalls?.map((c) => [c.callId, c.held])).toEqual([[c1, true]]);
+
+    const swapped = recordEvents(back.socket, ['call.held', 'call.resumed']);
+    expect(await request(back.socket, 'call.resume', { callId: c1 })).toEqual({ ok: true });
+    await expect.poll(() => swapped.map((e) => `${e.event}:${e.payload.callId}`)).toEqual([`call.held:${c2}`, `call.resumed:${c1}`]);
+    // Bad and foreign requests get codes and change nothing.
+    expect(await request(back.socket, 'call.hold', {} as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await request(back.socket, 'call.resume', { callId: 'nope' })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_FOUND' } });
+    const bob = await agent('bob', 'away');
+    expect(await request(bob.socket, 'call.hold', { callId: c1 })).toMatchObject({ ok: false, error: { code: 'CALL_NOT_ACTIVE' } });
+
+    // The held caller hangs up: alice stays on c1, and c2 waits to be logged after a reload.
+    const ended = nextEvent(back.socket, 'call.ended');
+    await api(srv.url, 'POST', `/api/simulator/calls/${c2}/hangup`);
+    expect((await ended).callId).toBe(c2);
+    const again = await connectAgent(srv.url, alice.token);
+    sockets.push(again.socket);
+    expect(again.snapshot.agent.state).toBe('on-call');
+    expect(again.snapshot.activeCall?.callId).toBe(c1);
+    expect(again.snapshot.pendingWrapUps?.map((w) => w.callId)).toEqual([c2]);
+  });
+});
+
 describe('bad socket input gets a coded answer and changes nothing', () => {
   it('rejects a handshake without a valid token', async () => {
     srv = await startTestServer();

@@ -168,7 +168,7 @@ describe('REST fuzz', () => {
 });
 
 describe('socket fuzz', () => {
-  const EVENTS = ['agent.state.set', 'call.accept', 'call.decline', 'call.hangup', 'wrapup.finish', 'phone.state.set'];
+  const EVENTS = ['agent.state.set', 'call.accept', 'call.decline', 'call.hangup', 'call.hold', 'call.resume', 'wrapup.finish', 'phone.state.set'];
   const payload = fc.oneof(
     fc.anything({ maxDepth: 3 }),
     fc.record({ callId: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.anything({ maxDepth: 1 })) }),

@@ -23,7 +23,8 @@ type Cmd =
   | { k: 'hangup'; call: number }
   | { k: 'agentHangup'; agent: number }
   | { k: 'done'; agent: number }
-  | { k: 'wait'; ms: number };
+  | { k: 'wait'; ms: number }
+  | { k: 'resume'; agent: number; call: number };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ k: fc.constant('arrive' as const), n: fc.integer({ min: 1, max: 4 }), queue: fc.nat(QUEUES.length - 1) }),
@@ -35,18 +36,27 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ k: fc.constant('agentHangup' as const), agent: fc.nat(AGENTS.length - 1) }),
   fc.record({ k: fc.constant('done' as const), agent: fc.nat(AGENTS.length - 1) }),
   fc.record({ k: fc.constant('wait' as const), ms: fc.constantFrom(0, 1, 500, 5_000, 15_000, 61_000) }),
+  // Call waiting: the agent goes back to one of their calls (the others are held).
+  fc.record({ k: fc.constant('resume' as const), agent: fc.nat(AGENTS.length - 1), call: fc.nat(3) }),
 );
 
-/** Replays the events and fails on the first that breaks an invariant. */
-function checkEvents(events: readonly RigEvent[]): void {
+/**
+ * Replays the events and fails on the first that breaks an invariant. `maxCalls`:
+ * per agent (default 1); with more, an agent on fewer calls may be offered
+ * another, and talks to one caller at a time (the others are held first).
+ */
+function checkEvents(events: readonly RigEvent[], maxCalls: ReadonlyMap<string, number> = new Map()): void {
   const offerOf = new Map<string, string>(); // agent -> call offered
   const offeredTo = new Map<string, string>(); // call -> agent
-  const onCall = new Map<string, string>(); // agent -> call
+  const onCall = new Map<string, Set<string>>(); // agent -> connected calls
+  const held = new Set<string>();
+  const callsOf = (agent: string) => onCall.get(agent) ?? new Set<string>();
+  const talking = (agent: string) => [...callsOf(agent)].filter((c) => !held.has(c));
   for (const [i, e] of events.entries()) {
     const at = `event ${i}: ${JSON.stringify(e)}`;
     if (e.kind === 'offered') {
       expect(offerOf.has(e.agent), `${at}: agent already has an offer`).toBe(false);
-      expect(onCall.has(e.agent), `${at}: agent is on a call`).toBe(false);
+      expect(callsOf(e.agent).size < (maxCalls.get(e.agent) ?? 1), `${at}: agent is on ${callsOf(e.agent).size} call(s)`).toBe(true);
       expect(offeredTo.has(e.callId!), `${at}: call already offered to ${offeredTo.get(e.callId!)}`).toBe(false);
       offerOf.set(e.agent, e.callId!);
       offeredTo.set(e.callId!, e.agent);
@@ -56,17 +66,25 @@ function checkEvents(events: readonly RigEvent[]): void {
       offeredTo.delete(e.callId!);
     } else if (e.kind === 'connected') {
       expect(offerOf.get(e.agent), `${at}: connected without an offer`).toBe(e.callId);
+      expect(talking(e.agent), `${at}: the agent's other calls were not held first`).toEqual([]);
       offerOf.delete(e.agent);
       offeredTo.delete(e.callId!);
-      onCall.set(e.agent, e.callId!);
+      onCall.set(e.agent, callsOf(e.agent).add(e.callId!));
     } else if (e.kind === 'ended') {
-      expect(onCall.get(e.agent), at).toBe(e.callId);
-      onCall.delete(e.agent);
+      expect(callsOf(e.agent).has(e.callId!), at).toBe(true);
+      callsOf(e.agent).delete(e.callId!);
+      held.delete(e.callId!);
+    } else if (e.kind === 'held') {
+      expect(callsOf(e.agent).has(e.callId!), `${at}: not the agent's call`).toBe(true);
+      held.add(e.callId!);
+    } else if (e.kind === 'resumed') {
+      held.delete(e.callId!);
+      expect(talking(e.agent), `${at}: the agent talks to two callers`).toEqual([e.callId]);
     }
   }
 }
 
-async function run(r: RoutingRig, cmds: readonly Cmd[]): Promise<string[]> {
+async function run(r: RoutingRig, cmds: readonly Cmd[], maxCalls?: ReadonlyMap<string, number>): Promise<string[]> {
   const calls: string[] = [];
   let n = 0;
   const offered = (agent: string) => {
@@ -113,6 +131,12 @@ async function run(r: RoutingRig, cmds: readonly Cmd[]): Promise<string[]> {
         if (id) tryIt(() => r.center.hangup(agent, id));
         break;
       }
+      case 'resume': {
+        const ids = r.presence.get(agent)?.callIds ?? [];
+        const id = ids[c.call % Math.max(1, ids.length)];
+        if (id) tryIt(() => r.center.resume(agent, id));
+        break;
+      }
       case 'done':
         tryIt(() => r.center.finishWrapUp(agent, null));
         break;
@@ -121,7 +145,7 @@ async function run(r: RoutingRig, cmds: readonly Cmd[]): Promise<string[]> {
         break;
     }
     await vi.advanceTimersByTimeAsync(0);
-    checkEvents(r.events);
+    checkEvents(r.events, maxCalls);
   }
   return calls;
 }
@@ -220,6 +244,49 @@ describe('routing under concurrent arrivals', () => {
             expect(p.offeredCallId === null || p.callId === null || p.state === 'after-call-work').toBe(true);
           }
         } finally {
+          r.center.close();
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('with call waiting (maxCalls 2 and 3): never more calls than the limit, one caller talked to at a time, a free agent first', async () => {
+    const limits = new Map([['a1', 2], ['a3', 3]]);
+    await fc.assert(
+      fc.asyncProperty(fc.array(cmd, { minLength: 10, maxLength: 60 }), async (cmds) => {
+        vi.useFakeTimers({ now: new Date('2026-11-23T15:00:00Z') });
+        const r = routingRig(
+          {
+            queues: [
+              { id: 'standard', name: 'Standard' },
+              { id: 'priority', name: 'Priority', priority: 10 },
+              { id: 'emea', name: 'EMEA', skills: ['en'] },
+            ],
+            ivr: { fallbackQueue: 'standard' },
+            routesByNumber: { '+18005550100': 'standard', '+18005550101': 'priority', '+18005550102': 'emea' },
+            agents: [
+              { ...agentEntry('a1', ['standard', 'priority']), maxCalls: 2 },
+              agentEntry('a2', ['standard', 'emea'], ['en']),
+              { ...agentEntry('a3', QUEUES, ['en']), maxCalls: 3 },
+              agentEntry('a4', ['priority']),
+            ],
+          },
+          { ringTimeoutMs: 15_000 },
+        );
+        // Every offer to an agent already on a call: no free agent could have taken that call.
+        const notify = r.presence.onChange((agent, fields) => {
+          if (!fields.includes('offer') || agent.offeredCallId === null || agent.state !== 'on-call') return;
+          const call = r.center.getCall(agent.offeredCallId);
+          const free = [...r.presence.all()].filter((a) => a.state === 'available' && a.reachable && a.offeredCallId === null && a.queues.includes(call?.queue ?? '') && (call?.skills ?? []).every((s) => a.skills.includes(s)));
+          expect(free.filter((a) => !r.center.liveCall(agent.offeredCallId!)?.declinedBy.has(a.username)).map((a) => a.username), `${agent.username} on a call was offered ${agent.offeredCallId}`).toEqual([]);
+        });
+        try {
+          await r.sim.connect();
+          await run(r, cmds, limits);
+          for (const a of AGENTS) expect(r.presence.get(a)!.callIds.length).toBeLessThanOrEqual(limits.get(a) ?? 1);
+        } finally {
+          notify();
           r.center.close();
           vi.useRealTimers();
         }

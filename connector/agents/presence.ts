@@ -22,8 +22,15 @@ export interface AgentPresence {
   idleSinceMs: number;
   /** The call currently ringing this agent, if any (one offer at a time). */
   offeredCallId: string | null;
-  /** The call the agent is on, or wrapping up. */
+  /** The call the agent is on (talking, or the latest one while all are held), or wrapping up. */
   callId: string | null;
+  /**
+   * Every call the agent is connected to, oldest first (call waiting: one is
+   * talked to, the others are on hold). Empty outside `on-call`.
+   */
+  callIds: string[];
+  /** Calls the agent may be connected to at once: 1, or more with call waiting. */
+  maxCalls: number;
   /**
    * False while the agent's softphone is known to be unregistered (its widget said
    * so, or the widget that reported it went away): no calls are offered then.
@@ -36,6 +43,17 @@ export interface AgentPresence {
 
 /** What a change touched: the state (with its reason and times), the offer, the call, the phone, the wrap-up limit. */
 export type PresenceField = 'state' | 'offer' | 'call' | 'reachable' | 'wrapUp';
+
+/**
+ * Whether the agent may be offered a call now, queues and skills aside: a
+ * reachable agent with no offer ringing who is available, or on fewer calls
+ * than their `maxCalls` (call waiting).
+ */
+export function hasRoom(a: AgentPresence, opts: { offer?: string } = {}): boolean {
+  // `offer`: the call this agent was just claimed for (its own offer does not count).
+  if (!a.reachable || (a.offeredCallId !== null && a.offeredCallId !== opts.offer)) return false;
+  return a.state === 'available' || (a.state === 'on-call' && a.callIds.length < a.maxCalls);
+}
 export type PresenceListener = (agent: AgentPresence, fields: readonly PresenceField[]) => void;
 
 /**
@@ -71,10 +89,15 @@ export class PresenceBoard {
         idleSinceMs: now,
         offeredCallId: null,
         callId: null,
+        callIds: [],
+        maxCalls: a.maxCalls ?? this.defaultMaxCalls,
         reachable: true,
       });
     }
   }
+
+  /** `maxCalls` of agents that do not set their own (`routing.maxCallsPerAgent`). */
+  defaultMaxCalls = 1;
 
   get(username: string): AgentPresence | undefined {
     return this.agents.get(username);
@@ -89,14 +112,18 @@ export class PresenceBoard {
    * `away`; a known one gets the new name, queues and endpoint in place, keeping
    * its state and any call (the object is shared with the call center).
    */
-  upsert(a: { username: string; displayName: string; queues: readonly string[]; skills?: readonly string[] | undefined; endpoint?: string | null | undefined }, now: number = Date.now()): AgentPresence {
+  upsert(
+    a: { username: string; displayName: string; queues: readonly string[]; skills?: readonly string[] | undefined; endpoint?: string | null | undefined; maxCalls?: number | undefined },
+    now: number = Date.now(),
+  ): AgentPresence {
     const endpoint = a.endpoint ?? `sim/${a.username}`;
     const skills = [...(a.skills ?? [])];
     const known = this.agents.get(a.username);
-    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], skills, endpoint });
+    // A change without maxCalls (the admin console) keeps the agent's limit.
+    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], skills, endpoint, ...(a.maxCalls !== undefined ? { maxCalls: a.maxCalls } : {}) });
     const added: AgentPresence = {
       username: a.username, displayName: a.displayName, queues: [...a.queues], skills, endpoint,
-      state: 'away', awayReason: null, stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, reachable: true,
+      state: 'away', awayReason: null, stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, callIds: [], maxCalls: a.maxCalls ?? this.defaultMaxCalls, reachable: true,
     };
     this.agents.set(a.username, added);
     return added;
@@ -128,6 +155,7 @@ export class PresenceBoard {
     }
     agent.state = state;
     agent.awayReason = reason;
+    if (state !== 'on-call') agent.callIds = []; // connected calls exist only on a call
     const hadLimit = agent.wrapUpEndsAtMs != null;
     agent.wrapUpEndsAtMs = null; // a limit belongs to the after-call work it was set for
     agent.stateSinceMs = now;
@@ -159,10 +187,16 @@ export class PresenceBoard {
   /** Set by the cluster's shared presence: an offer this node made is over. */
   released: ((agent: AgentPresence, callId: string) => void) | null = null;
 
-  /** The call the agent is on or wrapping up, or null. */
-  setCall(agent: AgentPresence, callId: string | null): void {
-    if (agent.callId === callId) return;
+  /**
+   * The call the agent is on or wrapping up, or null. With `connected`, the
+   * calls the agent is connected to (call waiting); by default just `callId`
+   * (none in after-call work). Leaving `on-call` empties the list (`set`).
+   */
+  setCall(agent: AgentPresence, callId: string | null, connected?: readonly string[]): void {
+    const ids = connected ? [...connected] : callId && agent.state !== 'after-call-work' ? [callId] : [];
+    if (agent.callId === callId && sameList(agent.callIds, ids)) return;
     agent.callId = callId;
+    agent.callIds = ids;
     this.changed(agent, 'call');
   }
 
@@ -183,31 +217,37 @@ export class PresenceBoard {
    */
   applyRemote(username: string, fields: Partial<Pick<AgentPresence, 'state' | 'awayReason' | 'stateSinceMs' | 'idleSinceMs' | 'offeredCallId' | 'callId' | 'reachable' | 'wrapUpEndsAtMs'>>): AgentPresence | undefined {
     const agent = this.agents.get(username);
-    if (agent) Object.assign(agent, fields);
+    if (agent) {
+      Object.assign(agent, fields);
+      // A cluster counts one call per agent (call waiting is refused there by the config).
+      agent.callIds = agent.state === 'on-call' && agent.callId ? [agent.callId] : [];
+    }
     return agent;
   }
 
   /**
-   * The agent to offer a call of `queue` to: available, reachable, no offer
-   * ringing, every skill in `skills`, not in `excluded` (agents who declined
-   * it); the longest idle of them (ties: by name). One pass, no sorting.
+   * The agent to offer a call of `queue` to: one with room for it (`hasRoom`),
+   * every skill in `skills`, not in `excluded` (agents who declined it). A free
+   * agent first, the longest idle of them (ties: by name); only when none is
+   * free, an agent on a call with room for another (call waiting), the one on
+   * the fewest calls and then the longest idle. One pass, no sorting.
    */
   pick(queue: string, skills: readonly string[], excluded: ReadonlySet<string>): AgentPresence | null {
     let best: AgentPresence | null = null;
     for (const a of this.agents.values()) {
-      if (a.state !== 'available' || !a.reachable || a.offeredCallId !== null || !a.queues.includes(queue) || excluded.has(a.username) || !hasSkills(a, skills)) continue;
-      if (!best || a.idleSinceMs < best.idleSinceMs || (a.idleSinceMs === best.idleSinceMs && a.username < best.username)) best = a;
+      if (!hasRoom(a) || !a.queues.includes(queue) || excluded.has(a.username) || !hasSkills(a, skills)) continue;
+      if (!best || before(a, best)) best = a;
     }
     return best;
   }
 
-  /** Every agent who could take a call of `queue` (state aside), longest idle first: `pick` in order. */
+  /** Every agent who could take a call of `queue` now, in `pick` order. */
   candidates(queue: string, skills: readonly string[], excluded: ReadonlySet<string>): AgentPresence[] {
     const out: AgentPresence[] = [];
     for (const a of this.agents.values()) {
-      if (a.state === 'available' && a.reachable && a.offeredCallId === null && a.queues.includes(queue) && !excluded.has(a.username) && hasSkills(a, skills)) out.push(a);
+      if (hasRoom(a) && a.queues.includes(queue) && !excluded.has(a.username) && hasSkills(a, skills)) out.push(a);
     }
-    return out.sort((x, y) => x.idleSinceMs - y.idleSinceMs || (x.username < y.username ? -1 : 1));
+    return out.sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
   }
 
   /** Whether any agent serves `queue` with these skills and has not declined (state aside). */
@@ -226,8 +266,22 @@ export class PresenceBoard {
       queues: [...agent.queues],
       ...(agent.reachable ? {} : { phoneReachable: false }),
       ...(agent.state === 'after-call-work' && agent.wrapUpEndsAtMs ? { wrapUpEndsAt: new Date(agent.wrapUpEndsAtMs).toISOString() } : {}),
+      ...(agent.maxCalls > 1 ? { maxCalls: agent.maxCalls } : {}),
+      ...(agent.callIds.length > 1 ? { calls: agent.callIds.length } : {}),
     };
   }
+}
+
+/** Whether `a` comes before `b` in routing order: free before busy, fewer calls, longest idle, name. */
+function before(a: AgentPresence, b: AgentPresence): boolean {
+  const ca = a.state === 'available' ? 0 : a.callIds.length;
+  const cb = b.state === 'available' ? 0 : b.callIds.length;
+  if (ca !== cb) return ca < cb;
+  return a.idleSinceMs < b.idleSinceMs || (a.idleSinceMs === b.idleSinceMs && a.username < b.username);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function hasSkills(agent: AgentPresence, skills: readonly string[]): boolean {

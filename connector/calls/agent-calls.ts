@@ -19,6 +19,10 @@ export interface AgentCalls {
   accept(username: string, callId: string): void | Promise<void>;
   decline(username: string, callId: string): void | Promise<void>;
   hangup(username: string, callId: string): Promise<void>;
+  /** Puts a connected call on hold (music for the caller). */
+  hold(username: string, callId: string): void | Promise<void>;
+  /** Takes a call off hold; the agent's other calls go on hold (call waiting). */
+  resume(username: string, callId: string): void | Promise<void>;
   /** Ends after-call work (for `callId`, or whatever call with null); returns the agent's state after it. */
   finishWrapUpFor(username: string, callId: string | null): AgentSnapshot | Promise<AgentSnapshot>;
   setPhoneReachable(username: string, reachable: boolean): void | Promise<void>;

@@ -14,7 +14,7 @@ import { bindFlow, startIvrSession } from '../../ivr/session.js';
 import type { AgentPresence, PresenceBoard } from '../agents/presence.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { AgentSnapshot, CallEndReason, LookupResult, SessionSnapshot, SettableAgentState } from '../protocol.js';
+import type { ActiveCall, AgentSnapshot, CallEndReason, LookupResult, SessionSnapshot, SettableAgentState, WrapUp } from '../protocol.js';
 import { secondsBetween, type CallOutcome, type CallRecord, type CallStore } from './call-record.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LiveCall } from './live-call.js';
@@ -84,6 +84,11 @@ export class CallCenter {
   private readonly unsubscribe: Array<() => void> = [];
   /** One timer per agent in after-call work with a limit; cleared when the wrap-up ends any other way. */
   private readonly wrapUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * Call waiting: calls that ended while their agent stayed on another one, not
+   * logged yet, per agent (oldest first). The reconnect snapshot carries them.
+   */
+  private readonly pendingWrapUps = new Map<string, string[]>();
 
   constructor(private readonly o: CallCenterOptions) {}
 
@@ -348,8 +353,11 @@ export class CallCenter {
     call.record.connectedAt = at;
     this.o.calls.save(call.record);
     if (agent) {
+      // Call waiting: the agent's other calls go on hold before this caller is heard.
+      const others = agent.state === 'on-call' ? this.connectedCallsOf(agent).filter((c) => c !== call) : [];
+      for (const other of others) this.holdCall(other);
       this.o.presence.setOffer(agent, null);
-      this.o.presence.setCall(agent, call.record.callId);
+      this.o.presence.setCall(agent, call.record.callId, [...others.map((c) => c.record.callId), call.record.callId]);
       this.o.presence.set(agent, 'on-call');
       this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
     }
@@ -368,6 +376,8 @@ export class CallCenter {
     record.endedAt = at;
     record.endReason = call.endRequestedByAgent ? 'agent-hangup' : END_REASON[reason];
     call.hold?.abort();
+    call.heldByAgent?.abort();
+    call.heldByAgent = null;
     this.o.dispatcher.forget(call);
     if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
     const outcome: CallOutcome =
@@ -386,7 +396,14 @@ export class CallCenter {
     this.o.log.info({ callId: record.callId, outcome, reason: record.endReason }, 'call ended');
     if (phase === 'connected' && record.agent) {
       const agent = this.o.presence.get(record.agent);
-      if (agent) {
+      const staying = agent ? this.connectedCallsOf(agent) : [];
+      if (agent && staying.length > 0) {
+        // Call waiting: the agent is still on another call (held until they resume it); this one waits to be logged.
+        const focus = agent.callId !== record.callId && staying.some((c) => c.record.callId === agent.callId) ? agent.callId : staying[staying.length - 1]!.record.callId;
+        this.o.presence.setCall(agent, focus, staying.map((c) => c.record.callId));
+        this.addPendingWrapUp(agent.username, record.callId);
+        this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
+      } else if (agent) {
         this.o.presence.set(agent, 'after-call-work');
         this.startWrapUp(agent.username, record.callId);
         this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
@@ -486,9 +503,84 @@ export class CallCenter {
     }
   }
 
+  /** The agent's connected call `callId`, or why not. */
+  private connectedCallOf(username: string, callId: string): LiveCall {
+    const call = this.live.get(callId);
+    if (!call || call.record.agent !== username || call.record.phase !== 'connected') {
+      if (!call && !this.o.calls.get(callId)) throw new AppError('CALL_NOT_FOUND', `No call ${callId}.`);
+      throw new AppError('CALL_NOT_ACTIVE');
+    }
+    return call;
+  }
+
+  /** The calls the agent is connected to now, oldest first (more than one with call waiting). */
+  private connectedCallsOf(agent: AgentPresence): LiveCall[] {
+    const out: LiveCall[] = [];
+    for (const id of agent.callIds) {
+      const call = this.live.get(id);
+      if (call && call.record.phase === 'connected' && call.record.agent === agent.username) out.push(call);
+    }
+    return out;
+  }
+
+  /** Music for the caller while the agent is away from them; tells the agent's widgets. No-op when held. */
+  private holdCall(call: LiveCall): void {
+    if (call.heldByAgent || !call.record.agent) return;
+    const ctl = new AbortController();
+    call.heldByAgent = ctl;
+    call.adapter.hold(call.record.callId, ctl.signal).catch((err: unknown) => {
+      if (!isCallGone(err)) this.o.log.warn({ err, callId: call.record.callId }, 'music on hold failed; the caller is held in silence');
+    });
+    this.o.log.info({ callId: call.record.callId, agent: call.record.agent }, 'call held');
+    this.o.notifier.callHold?.(call.record.agent, call.record.callId, true);
+  }
+
+  private resumeCall(call: LiveCall): void {
+    if (!call.heldByAgent || !call.record.agent) return;
+    call.heldByAgent.abort();
+    call.heldByAgent = null;
+    this.o.log.info({ callId: call.record.callId, agent: call.record.agent }, 'call resumed');
+    this.o.notifier.callHold?.(call.record.agent, call.record.callId, false);
+  }
+
+  /** The agent puts a connected call on hold (idempotent). */
+  hold(username: string, callId: string): void {
+    this.holdCall(this.connectedCallOf(username, callId));
+  }
+
+  /**
+   * The agent talks to this caller again. With call waiting, the call they were
+   * talking to goes on hold first (a swap), so only one caller hears them.
+   */
+  resume(username: string, callId: string): void {
+    const call = this.connectedCallOf(username, callId);
+    const agent = this.agent(username);
+    for (const other of this.connectedCallsOf(agent)) if (other !== call) this.holdCall(other);
+    this.resumeCall(call);
+    this.o.presence.setCall(agent, callId, agent.callIds);
+  }
+
+  private addPendingWrapUp(username: string, callId: string): void {
+    const list = this.pendingWrapUps.get(username) ?? [];
+    // A bounded list: the oldest unlogged calls stay in the call log (reports), not in the widget.
+    this.pendingWrapUps.set(username, [...list.filter((id) => id !== callId), callId].slice(-10));
+  }
+
+  /** A call that ended while its agent stayed on another one was logged (or skipped): forget it. */
+  private finishPendingWrapUp(username: string, callId: string): boolean {
+    const list = this.pendingWrapUps.get(username);
+    if (!list?.includes(callId)) return false;
+    const rest = list.filter((id) => id !== callId);
+    if (rest.length) this.pendingWrapUps.set(username, rest);
+    else this.pendingWrapUps.delete(username);
+    this.endWrapUpOf(callId);
+    return true;
+  }
+
   /** Ends after-call work for this call (a case was saved, or the agent is done). */
   finishWrapUp(username: string, callId: string | null): boolean {
     const agent = this.agent(username);
+    if (callId !== null && agent.callId !== callId && this.finishPendingWrapUp(username, callId)) return true;
     if (agent.state !== 'after-call-work' || (callId !== null && agent.callId !== callId)) return false;
     this.clearWrapUp(username);
     this.endWrapUpOf(agent.callId);
@@ -540,15 +632,26 @@ export class CallCenter {
     const current = agent.callId ? this.getCall(agent.callId) : null;
     const popOf = (r: CallRecord) =>
       buildScreenPop(r, { offeredAtMs: Date.parse(r.connectedAt ?? r.arrivedAt), expiresAtMs: Date.parse(r.connectedAt ?? r.arrivedAt), caseType: this.o.dispatcher.caseTypeFor(r.queue) });
+    const wrapUpOf = (r: CallRecord | null): WrapUp | null =>
+      r?.connectedAt && r.endedAt ? { callId: r.callId, pop: popOf(r), connectedAt: r.connectedAt, endedAt: r.endedAt, endReason: r.endReason ?? 'caller-hangup' } : null;
+    // Call waiting: the call the agent talks to, and the ones on hold. One call: it is the active one unless held.
+    const connected = agent.state === 'on-call' ? this.connectedCallsOf(agent) : [];
+    const talking = connected.find((c) => c.record.callId === agent.callId && !c.heldByAgent) ?? null;
+    const asActive = (c: LiveCall): ActiveCall => ({ callId: c.record.callId, pop: popOf(c.record), connectedAt: c.record.connectedAt ?? c.record.arrivedAt, ...(c.heldByAgent ? { held: true } : {}) });
+    const activeCall: ActiveCall | null = talking
+      ? asActive(talking)
+      : connected.length === 0 && current && agent.state === 'on-call' && current.connectedAt
+        ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt } // a call of another node (cluster)
+        : null;
+    const pending = (this.pendingWrapUps.get(username) ?? []).flatMap((id) => wrapUpOf(this.getCall(id)) ?? []);
     const snapshot: SessionSnapshot = {
       agent: this.o.presence.snapshot(agent),
       awayReasons: [...(this.o.awayReasons ?? [])],
       offers: offer ? [offer.pop] : [],
-      activeCall: current && agent.state === 'on-call' && current.connectedAt ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt } : null,
-      wrapUp:
-        current && agent.state === 'after-call-work' && current.connectedAt && current.endedAt
-          ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt, endedAt: current.endedAt, endReason: current.endReason ?? 'caller-hangup' }
-          : null,
+      activeCall,
+      wrapUp: agent.state === 'after-call-work' ? wrapUpOf(current) : null,
+      ...(connected.some((c) => c !== talking) ? { heldCalls: connected.filter((c) => c !== talking).map(asActive) } : {}),
+      ...(pending.length ? { pendingWrapUps: pending } : {}),
     };
     return { snapshot, onDelivered: () => offer && this.o.dispatcher.delivered(offer) };
   }

@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { isCallGone } from '../../adapters/errors.js';
-import type { PresenceBoard } from '../agents/presence.js';
+import { hasRoom, type PresenceBoard } from '../agents/presence.js';
 import type { OfferWithdrawnReason } from '../protocol.js';
 import type { QueueConfig } from '../config/schema.js';
 import { isOpenAt } from '../../ivr/flow/hours.js';
@@ -176,7 +176,7 @@ export class Dispatcher {
     const agent = this.o.presence.get(username);
     // The caller hung up, or the agent went away or lost their phone, while the claim was out.
     const gone = call.record.phase === 'ended';
-    if (ok && (gone || !agent || agent.state !== 'available' || !agent.reachable)) {
+    if (ok && (gone || !agent || !hasRoom(agent, { offer: call.record.callId }))) {
       if (agent) this.o.presence.releaseOffer(agent, call.record.callId);
       ok = false;
     }

@@ -29,6 +29,11 @@ export interface LiveCall {
   declinedBy: Set<string>;
   /** The agent leg bridged to the caller. */
   bridgedLegId: string | null;
+  /**
+   * The agent put the caller on hold (a request, or call waiting when they took
+   * another call): aborting it stops the music. Null: the agent talks to them.
+   */
+  heldByAgent?: AbortController | null;
   /** Set when the agent asked to hang up, so the end reason says so. */
   endRequestedByAgent: boolean;
   /** Skills a routing rule required (the queue's own are added per queue). */

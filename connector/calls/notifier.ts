@@ -15,6 +15,8 @@ export interface AgentNotifier {
   callConnected(username: string, callId: string, connectedAt: string): void;
   callEnded(username: string, e: { callId: string; endedAt: string; reason: CallEndReason; talkSeconds: number }): void;
   agentState(username: string, agent: AgentSnapshot): void;
+  /** The agent's caller is on hold (`held`) or talks to the agent again. */
+  callHold?(username: string, callId: string, held: boolean): void;
   /** An escalated case was given to this agent. */
   caseAssigned?(username: string, assignment: CaseAssignment): void;
 }

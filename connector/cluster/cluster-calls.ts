@@ -33,6 +33,8 @@ export class ClusterCalls implements AgentCalls {
     on('accept', (r) => local.accept(r.username, r.callId ?? ''));
     on('decline', (r) => local.decline(r.username, r.callId ?? ''));
     on('hangup', (r) => local.hangup(r.username, r.callId ?? ''));
+    on('hold', (r) => local.hold(r.username, r.callId ?? ''));
+    on('resume', (r) => local.resume(r.username, r.callId ?? ''));
     on('finishWrapUp', (r) => local.finishWrapUpFor(r.username, r.callId ?? null));
     on('setState', (r) => local.setState(r.username, r.state ?? 'away', r.reason));
     on('setPhoneReachable', (r) => local.setPhoneReachable(r.username, r.reachable === true));
@@ -133,6 +135,16 @@ export class ClusterCalls implements AgentCalls {
     const a = this.agent(username);
     const node = await this.callOwner(username, a?.offeredCallId === callId ? 'offer' : 'call', callId);
     return node ? this.forward(node, 'hangup', { username, callId }) : this.o.local.hangup(username, callId);
+  }
+
+  async hold(username: string, callId: string): Promise<void> {
+    const node = await this.callOwner(username, 'call', callId);
+    return node ? this.forward(node, 'hold', { username, callId }) : this.o.local.hold(username, callId);
+  }
+
+  async resume(username: string, callId: string): Promise<void> {
+    const node = await this.callOwner(username, 'call', callId);
+    return node ? this.forward(node, 'resume', { username, callId }) : this.o.local.resume(username, callId);
   }
 
   async finishWrapUpFor(username: string, callId: string | null): Promise<AgentSnapshot> {

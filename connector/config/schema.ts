@@ -203,6 +203,13 @@ export const adapterSchema = z.discriminatedUnion('kind', [simulatorAdapter, ast
 /** `scrypt$N$r$p$salt$hash` as printed by `switchboard hash-password`. */
 export const PASSWORD_HASH_RE = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
+/** 1: one call at a time; 2 to 4: call waiting (a further call is offered while the agent is on one). */
+const maxCalls = z
+  .number({ error: 'expected a number of calls from 1 to 4' })
+  .int({ error: 'expected a whole number of calls from 1 to 4' })
+  .min(1, { error: 'expected a number of calls from 1 to 4' })
+  .max(4, { error: 'expected a number of calls from 1 to 4 (more callers on hold than that is not a service)' });
+
 const agentSchema = z.strictObject({
   username: id,
   displayName: z.string().min(1),
@@ -217,6 +224,8 @@ const agentSchema = z.strictObject({
   skills: z.array(id).max(50, { error: 'at most 50 skills' }).default([]),
   /** PBX endpoint that rings this agent (e.g. `PJSIP/alice`); the simulator rings a virtual phone. */
   endpoint: z.string().min(1).optional(),
+  /** Calls this agent may be connected to at once (call waiting, docs/routing.md); default `routing.maxCallsPerAgent`. */
+  maxCalls: maxCalls.optional(),
   /** The widget's softphone (SIP over WebSocket); without it the agent works in desk-phone mode. */
   sip: agentSipSchema.optional(),
 });
@@ -294,6 +303,12 @@ export const configSchema = z
           .min(0, { error: 'expected 0 (no limit) or more seconds' })
           .max(86_400, { error: 'expected at most 86400 seconds' })
           .default(0),
+        /**
+         * Calls an agent may be connected to at once (an agent's own `maxCalls` wins). 1: one
+         * call at a time. Above 1: call waiting; an agent on a call is offered another when no
+         * agent is free, and answering it puts the first caller on hold (docs/routing.md).
+         */
+        maxCallsPerAgent: maxCalls.default(1),
         /** Evaluated in order when the IVR queues a call; the first rule that matches applies (docs/routing.md). */
         rules: z.array(routingRuleSchema).default([]),
         /** Reasons an agent may give for being away (the widget offers them); `missed-call` and `phone-unreachable` are also set by the connector. */
@@ -367,6 +382,13 @@ export const configSchema = z
     });
     if (!queueIds.has(cfg.ivr.fallbackQueue)) {
       ctx.addIssue({ code: 'custom', path: ['ivr', 'fallbackQueue'], message: `unknown queue "${cfg.ivr.fallbackQueue}"` });
+    }
+    if (cfg.cluster) {
+      // Presence in Redis counts one call per agent (docs/scale-out.md): refuse rather than ignore.
+      if (cfg.routing.maxCallsPerAgent > 1) ctx.addIssue({ code: 'custom', path: ['routing', 'maxCallsPerAgent'], message: 'call waiting (more than 1) is not available in cluster mode yet; use 1' });
+      cfg.agents.forEach((a, i) => {
+        if ((a.maxCalls ?? 1) > 1) ctx.addIssue({ code: 'custom', path: ['agents', i, 'maxCalls'], message: 'call waiting (more than 1) is not available in cluster mode yet; use 1' });
+      });
     }
     if (!cfg.adapters.some((a) => a.enabled)) ctx.addIssue({ code: 'custom', path: ['adapters'], message: 'expected at least one enabled adapter' });
   });

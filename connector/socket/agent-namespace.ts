@@ -135,6 +135,8 @@ export class AgentNamespace implements AgentNotifier {
     handle('call.accept', async (body) => void (await calls.accept(username, parseOrThrow(callIdBody, body).callId)));
     handle('call.decline', async (body) => void (await calls.decline(username, parseOrThrow(callIdBody, body).callId)));
     handle('call.hangup', async (body) => void (await calls.hangup(username, parseOrThrow(callIdBody, body).callId)));
+    handle('call.hold', async (body) => void (await calls.hold(username, parseOrThrow(callIdBody, body).callId)));
+    handle('call.resume', async (body) => void (await calls.resume(username, parseOrThrow(callIdBody, body).callId)));
     handle('wrapup.finish', async (body) => {
       const { callId } = parseOrThrow(callIdBody, body);
       return { agent: await calls.finishWrapUpFor(username, callId) };
@@ -223,6 +225,10 @@ export class AgentNamespace implements AgentNotifier {
 
   callEnded: AgentNotifier['callEnded'] = (username, e) => {
     this.ns?.to(room(username)).emit('call.ended', e);
+  };
+
+  callHold: NonNullable<AgentNotifier['callHold']> = (username, callId, held) => {
+    this.ns?.to(room(username)).emit(held ? 'call.held' : 'call.resumed', { callId });
   };
 
   agentState: AgentNotifier['agentState'] = (username, agent) => {

@@ -47,6 +47,7 @@ function agentView(a: AgentPresence): SupervisedAgent {
     since: new Date(a.stateSinceMs).toISOString(),
     queues: [...a.queues],
     callId: a.callId,
+    ...(a.callIds.length > 1 ? { callIds: [...a.callIds] } : {}),
     offeredCallId: a.offeredCallId,
     phoneReachable: a.reachable,
     ...(typeof reason === 'string' || reason === null ? { awayReason: reason } : {}),

@@ -20,7 +20,7 @@ import { Metrics } from '../../connector/metrics.js';
 import type { LookupResult, ScreenPop } from '../../connector/protocol.js';
 
 export interface RigEvent {
-  kind: 'offered' | 'withdrawn' | 'connected' | 'ended' | 'state';
+  kind: 'offered' | 'withdrawn' | 'connected' | 'ended' | 'state' | 'held' | 'resumed';
   agent: string;
   callId?: string;
   state?: string;
@@ -64,6 +64,7 @@ export function routingRig(
   // The shipped callback offer names the `general` queue; these configs may have none (the name does not matter there).
   const callbackOffer = mustCompile(readFileSync(join(import.meta.dirname, '..', '..', 'ivr', 'flows', 'callback-offer.yaml'), 'utf8'), new Set([...queueIds, 'general']));
   const presence = new PresenceBoard([]);
+  presence.defaultMaxCalls = config.routing.maxCallsPerAgent;
   for (const a of config.agents) presence.upsert(a);
   const events: RigEvent[] = [];
   const pops: ScreenPop[] = [];
@@ -77,6 +78,7 @@ export function routingRig(
     callConnected: (agent, callId) => events.push({ kind: 'connected', agent, callId }),
     callEnded: (agent, e) => events.push({ kind: 'ended', agent, callId: e.callId }),
     agentState: (agent, s) => events.push({ kind: 'state', agent, state: s.state, ...(s.awayReason ? { reason: s.awayReason } : {}) }),
+    callHold: (agent, callId, held) => events.push({ kind: held ? 'held' : 'resumed', agent, callId }),
   };
   const metrics = new Metrics();
   const records = new Map<string, CallRecord>();
