@@ -3,7 +3,7 @@
  * the agent's clicks into requests. Views call these methods and never talk to
  * the network themselves.
  */
-import type { ScreenPop, SessionSnapshot, SettableAgentState } from '../../connector/protocol.js';
+import type { ActiveCall, ScreenPop, SessionSnapshot, SettableAgentState, WrapUp } from '../../connector/protocol.js';
 import type { CaseRecord } from '../../connector/store/types.js';
 import { ApiClient, ApiError, NetworkError, type CreateCaseRequest } from './api.js';
 import { setLang, t, type Lang } from './i18n/index.js';
@@ -17,7 +17,7 @@ import { announceName, callerName } from './caller.js';
 import { deleteDraft, pruneDrafts } from './drafts.js';
 import { noteServerNow } from './dom.js';
 import { AgentConnection, type RequestName, type RequestOf, type ResultOf } from './socket.js';
-import { initialState, loadSession, saveSession, without, type StoredSession, type Store } from './state.js';
+import { initialState, loadSession, saveSession, without, type AppState, type StoredSession, type Store } from './state.js';
 import { WITHDRAWN } from './labels.js';
 
 /** How a dial request went (the embedding page hears it too). */
@@ -139,14 +139,44 @@ export class Controller {
       const st = this.store.get();
       const pop = st.offers.find((o) => o.callId === callId) ?? (st.activeCall?.callId === callId ? st.activeCall.pop : null);
       if (!pop) return this.resync();
-      this.store.update((x) => ({ activeCall: { callId, pop, connectedAt }, offers: x.offers.filter((o) => o.callId !== callId), busyOffers: without(x.busyOffers, callId) }));
+      // Call waiting: the connector holds the call the agent was on first (call.held); if that was missed, hold it here.
+      this.store.update((x) => ({
+        activeCall: { callId, pop, connectedAt },
+        heldCalls: x.activeCall && x.activeCall.callId !== callId ? [...x.heldCalls, { ...x.activeCall, held: true }] : x.heldCalls,
+        offers: x.offers.filter((o) => o.callId !== callId),
+        busyOffers: without(x.busyOffers, callId),
+      }));
       announce(`Connected to ${callerName(pop)}`);
     });
+    s.on('call.held', ({ callId }) => {
+      void this.phone.linkedHold(callId, true);
+      this.store.update((x) => (x.activeCall?.callId === callId ? { activeCall: null, hangingUp: false, heldCalls: [...x.heldCalls, { ...x.activeCall, held: true }] } : {}));
+    });
+    s.on('call.resumed', ({ callId }) => {
+      void this.phone.linkedHold(callId, false);
+      const held = this.store.get().heldCalls.find((c) => c.callId === callId);
+      if (!held) return;
+      const { held: _held, ...call } = held;
+      this.store.update((x) => ({
+        activeCall: call,
+        heldCalls: [...x.heldCalls.filter((c) => c.callId !== callId), ...(x.activeCall ? [{ ...x.activeCall, held: true }] : [])],
+      }));
+      announce(`Back with ${callerName(call.pop)}`);
+    });
     s.on('call.ended', ({ callId, endedAt, reason }) => {
-      const active = this.store.get().activeCall;
-      if (active?.callId !== callId) return this.dropOffer(callId);
-      this.store.update({ activeCall: null, hangingUp: false, wrapUp: { ...active, endedAt, endReason: reason } });
-      announce('Call ended. The case form is open.');
+      const st = this.store.get();
+      const ended = st.activeCall?.callId === callId ? st.activeCall : st.heldCalls.find((c) => c.callId === callId);
+      if (!ended) return this.dropOffer(callId);
+      const { held: _held, ...call } = ended;
+      const wrapUp: WrapUp = { ...call, endedAt, endReason: reason };
+      this.store.update((x) => ({
+        activeCall: x.activeCall?.callId === callId ? null : x.activeCall,
+        heldCalls: x.heldCalls.filter((c) => c.callId !== callId),
+        hangingUp: x.activeCall?.callId === callId ? false : x.hangingUp,
+        // A form already open (call waiting): this one opens after it.
+        ...(x.wrapUp && x.wrapUp.callId !== callId ? { pendingWrapUps: [...x.pendingWrapUps.filter((w) => w.callId !== callId), wrapUp] } : { wrapUp }),
+      }));
+      announce(this.store.get().wrapUp?.callId === callId ? 'Call ended. The case form is open.' : `Call with ${callerName(call.pop)} ended; its case form opens after this one.`);
     });
     s.on('agent.state.changed', (agent) => this.store.update({ agent }));
     conn.connect();
@@ -156,16 +186,27 @@ export class Controller {
   private applySnapshot(snap: SessionSnapshot): void {
     const username = snap.agent.username;
     // A wrap-up whose case is already queued here MUST NOT reopen (a new draft would mean a second case).
-    const wrapUp = snap.wrapUp && isQueuedCall(username, snap.wrapUp.callId) ? null : snap.wrapUp;
-    this.store.update((s) => ({
-      agent: snap.agent,
-      awayReasons: snap.awayReasons ?? [],
-      offers: snap.offers,
-      busyOffers: new Set<string>(),
-      activeCall: snap.activeCall,
-      hangingUp: false,
-      wrapUp: wrapUp ?? (s.wrapUp && keepLocalWrapUp(s.wrapUp.callId, snap.activeCall?.callId ?? null, username) ? s.wrapUp : null),
-    }));
+    const open = (w: WrapUp | null | undefined): w is WrapUp => !!w && !isQueuedCall(username, w.callId);
+    const connected = new Set([snap.activeCall?.callId, ...(snap.heldCalls ?? []).map((c) => c.callId)]);
+    this.store.update((s) => {
+      const local = s.wrapUp && !connected.has(s.wrapUp.callId) && keepLocalWrapUp(s.wrapUp.callId, snap.activeCall?.callId ?? null, username) ? s.wrapUp : null;
+      // Every call still to log, once: the server's and the ones only this page had, the open form first.
+      const queue: WrapUp[] = [];
+      for (const w of [local, open(snap.wrapUp) ? snap.wrapUp : null, ...(snap.pendingWrapUps ?? []), ...s.pendingWrapUps]) {
+        if (open(w) && !connected.has(w.callId) && !queue.some((q) => q.callId === w.callId)) queue.push(w);
+      }
+      return {
+        agent: snap.agent,
+        awayReasons: snap.awayReasons ?? [],
+        offers: snap.offers,
+        busyOffers: new Set<string>(),
+        activeCall: snap.activeCall,
+        heldCalls: snap.heldCalls ?? [],
+        hangingUp: false,
+        wrapUp: queue[0] ?? null,
+        pendingWrapUps: queue.slice(1),
+      };
+    });
     pruneDrafts(this.store.get().wrapUp?.callId ?? null);
     this.phone.configure(snap.phone ?? null, username);
   }
@@ -275,7 +316,8 @@ export class Controller {
   }
 
   async hangup(callId: string): Promise<void> {
-    this.store.update({ hangingUp: true });
+    // The busy label belongs to the active call's button; a held call's hang-up shows no wait.
+    if (this.store.get().activeCall?.callId === callId) this.store.update({ hangingUp: true });
     void this.phone.linkedHangup(callId);
     const res = await this.request('call.hangup', { callId });
     if (!res.ok) {
@@ -294,7 +336,19 @@ export class Controller {
     // Any other refusal means the server has no wrap-up for this call: close the form anyway.
     if (res.ok) this.store.update({ agent: res.agent });
     deleteDraft(callId);
-    this.store.update((s) => ({ wrapUp: s.wrapUp?.callId === callId ? null : s.wrapUp }));
+    this.store.update((s) => closeWrapUp(s, callId));
+  }
+
+  /** Puts a connected call on hold (the caller hears music); the connector's call.held updates the page. */
+  async holdCall(callId: string): Promise<void> {
+    const res = await this.request('call.hold', { callId });
+    if (!res.ok) this.error(`Could not hold the call: ${res.error.message}`);
+  }
+
+  /** Back to a held call; the call the agent was on goes on hold (call waiting). */
+  async resumeCall(callId: string): Promise<void> {
+    const res = await this.request('call.resume', { callId });
+    if (!res.ok) this.error(`Could not resume the call: ${res.error.message}`);
   }
 
   /**
@@ -316,7 +370,7 @@ export class Controller {
     if (body.callId) deleteDraft(body.callId);
     this.store.update((s) => ({
       lastSaved: { record, callerName: callerLabel },
-      wrapUp: s.wrapUp?.callId === body.callId ? null : s.wrapUp,
+      ...(body.callId ? closeWrapUp(s, body.callId) : {}),
       recentCases: [record, ...(s.recentCases ?? []).filter((c) => c.number !== record.number)].slice(0, 10),
     }));
     announce(`Case ${record.number} saved.`);
@@ -333,7 +387,7 @@ export class Controller {
     if (!username) throw new NetworkError(t('outbox.queued'));
     enqueueCase({ key, username, body, callerLabel });
     if (body.callId) deleteDraft(body.callId);
-    this.store.update((s) => ({ wrapUp: s.wrapUp?.callId === body.callId ? null : s.wrapUp }));
+    if (body.callId) this.store.update((s) => closeWrapUp(s, body.callId!));
     this.outbox.refresh();
     this.info(t('outbox.queued'));
     this.outbox.kick();
@@ -362,4 +416,11 @@ export class Controller {
     if (!this.conn) return Promise.resolve({ ok: false, error: { code: 'NOT_CONNECTED', message: 'Not signed in.' } } as ResultOf<E>);
     return this.conn.request(event, payload);
   }
+}
+
+/** The state after the form of `callId` closed: the next call waiting to be logged opens (call waiting). */
+function closeWrapUp(s: AppState, callId: string): Pick<AppState, 'wrapUp' | 'pendingWrapUps'> {
+  const pending = s.pendingWrapUps.filter((w) => w.callId !== callId);
+  if (s.wrapUp?.callId !== callId) return { wrapUp: s.wrapUp, pendingWrapUps: pending };
+  return { wrapUp: pending[0] ?? null, pendingWrapUps: pending.slice(1) };
 }

@@ -32,9 +32,16 @@ export interface AppState {
   offers: readonly ScreenPop[];
   /** Call ids with an Answer/Decline request in flight. */
   busyOffers: ReadonlySet<string>;
+  /** The call the agent talks to. */
   activeCall: ActiveCall | null;
+  /** Connected calls on hold (call waiting, or the agent pressed Hold), oldest first. */
+  heldCalls: readonly ActiveCall[];
+  /** A hang-up of the active call is in flight. */
   hangingUp: boolean;
+  /** The call whose case form is open. */
   wrapUp: WrapUp | null;
+  /** Call waiting: further ended calls to log, opened one after another once `wrapUp` is done. */
+  pendingWrapUps: readonly WrapUp[];
   /** The case saved last, shown until the next call or until dismissed. */
   lastSaved: { record: CaseRecord; callerName: string } | null;
   /** Null until loaded. */
@@ -60,8 +67,10 @@ export const initialState: AppState = {
   offers: [],
   busyOffers: new Set(),
   activeCall: null,
+  heldCalls: [],
   hangingUp: false,
   wrapUp: null,
+  pendingWrapUps: [],
   lastSaved: null,
   recentCases: null,
   notice: null,

@@ -26,9 +26,12 @@ function dtmfRelay(key: DtmfKey): string {
   return `Signal=${key}\r\nDuration=160\r\n`;
 }
 
+/**
+ * What a session needs of the browser's media. The remote audio is not here:
+ * with call waiting several sessions share one audio element, and their owner
+ * (CallSet) decides which `remoteStream` plays on it.
+ */
 export interface CallMedia {
-  /** The audio element the far end plays on (its output device already chosen). */
-  audio: HTMLAudioElement;
   /** getUserMedia constraints for this call (the chosen microphone). */
   constraints(): MediaStreamConstraints;
 }
@@ -94,6 +97,11 @@ export class CallSession {
 
   get call(): PhoneCall {
     return this.value;
+  }
+
+  /** The far end's audio once established (SIP.js's Web handler fills it as tracks arrive), else null. */
+  get remoteStream(): MediaStream | null {
+    return this.value.state === 'established' ? (this.mediaHandler()?.remoteMediaStream ?? null) : null;
   }
 
   /** Sends the INVITE of an outgoing call. Resolves once it is sent; the answer arrives as state changes. */
@@ -232,13 +240,9 @@ export class CallSession {
     if (s === SessionState.Established) {
       const media = this.mediaHandler();
       const track = media?.peerConnection?.getSenders().find((x) => x.track?.kind === 'audio')?.track ?? null;
+      // The owner attaches `remoteStream` to the speaker when this call is the one the agent talks to.
       this.update({ state: 'established', answeredAt: new Date().toISOString(), microphone: track?.label || null });
-      if (media) {
-        this.media.audio.srcObject = media.remoteMediaStream;
-        this.media.audio.play().catch(() => undefined);
-      }
     } else if (s === SessionState.Terminated) {
-      this.media.audio.srcObject = null;
       const end = (): void => {
         const fallback: PhoneCall['endReason'] = this.value.answeredAt ? 'remote' : this.value.direction === 'out' ? 'failed' : 'cancelled';
         this.update({ state: 'ended', holdPending: false, endReason: this.endedBy ?? fallback, failStatus: this.failStatus });

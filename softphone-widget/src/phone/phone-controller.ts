@@ -1,6 +1,7 @@
 /**
- * The softphone's composition: tab leadership, the SIP user agent, the call in
- * progress, the ringer, and what the connector and the other tabs are told.
+ * The softphone's composition: tab leadership, the SIP user agent, the calls in
+ * progress (several with call waiting: see call-set.ts), the ringer, and what
+ * the connector and the other tabs are told.
  *
  * Only the leader tab registers. It publishes its PhoneState on a
  * BroadcastChannel so follower tabs show the same thing, and it alone reports
@@ -9,7 +10,8 @@
  */
 import type { Invitation } from 'sip.js';
 import type { PhoneSettings } from '../../../connector/protocol.js';
-import { CallSession, type CallMedia } from './call-session.js';
+import type { CallSession } from './call-session.js';
+import { CallSet, type CallsView } from './call-set.js';
 import { DEVICES_KEY, applySink, callConstraints, loadDevicePrefs, microphoneStreams, saveDevicePref, type DeviceKind, type DevicePrefs } from './devices.js';
 import { dialTarget } from './dial-target.js';
 import { electLeader, type Leadership } from './leader.js';
@@ -44,9 +46,9 @@ export class PhoneController {
   private leadership: Leadership | null = null;
   private channel: BroadcastChannel | null = null;
   private phone: Softphone | null = null;
-  private session: CallSession | null = null;
   private readonly ringer = new Ringer();
   private audio: HTMLAudioElement | null = null;
+  private readonly calls = new CallSet({ audio: () => (this.audio ??= this.callAudio()), constraints: callConstraints }, (view, ended) => this.callsChanged(view, ended));
   private devices: DevicePrefs = loadDevicePrefs();
 
   constructor(private readonly host: PhoneHost) {
@@ -118,35 +120,67 @@ export class PhoneController {
     this.set({ notifications: await requestNotifications() });
   }
 
-  async answer(): Promise<void> {
-    this.ringer.stop();
-    await this.session?.answer();
+  /** Answers the focused call (the others that talk are held first). */
+  answer(): Promise<void> {
+    return this.answerSession(this.calls.focused);
   }
 
-  async hangup(): Promise<void> {
-    this.ringer.stop();
-    await this.session?.hangup();
+  hangup(): Promise<void> {
+    return this.hangupSession(this.calls.focused);
   }
 
-  /** The connector's call `callId` was answered or hung up in the widget: do the same to its SIP leg. */
+  /**
+   * The connector's call `callId` was answered in the widget: answer its SIP
+   * leg, after putting every other call that talks on hold (call waiting).
+   */
   linkedAnswer(callId: string): Promise<void> {
-    return this.session?.call.linkedCallId === callId ? this.answer() : Promise.resolve();
+    return this.answerSession(this.calls.linked(callId));
   }
 
+  /** The connector's call `callId` was hung up or declined: end its SIP leg, focused or not. */
   linkedHangup(callId: string): Promise<void> {
-    return this.session?.call.linkedCallId === callId ? this.hangup() : Promise.resolve();
+    return this.hangupSession(this.calls.linked(callId));
   }
 
+  /**
+   * The connector's call `callId` went on hold or came back (`call.held` /
+   * `call.resumed`): do the same to its SIP leg. No re-INVITE when it already
+   * is so; resuming focuses it and holds the others.
+   */
+  linkedHold(callId: string, on: boolean): Promise<void> {
+    const session = this.calls.linked(callId);
+    return session ? this.calls.hold(session, on) : Promise.resolve();
+  }
+
+  /** Holds or resumes the focused call (resuming holds the others first). */
   hold(on: boolean): Promise<void> {
-    return this.session?.hold(on) ?? Promise.resolve();
+    const session = this.calls.focused;
+    return session ? this.calls.hold(session, on) : Promise.resolve();
   }
 
   mute(on: boolean): void {
-    this.session?.mute(on);
+    this.calls.focused?.mute(on);
   }
 
   dtmf(key: DtmfKey): Promise<void> {
-    return this.session?.dtmf(key) ?? Promise.resolve();
+    return this.calls.focused?.dtmf(key) ?? Promise.resolve();
+  }
+
+  private async answerSession(session: CallSession | null): Promise<void> {
+    if (!session) return;
+    this.quiet(session);
+    await this.calls.answer(session);
+  }
+
+  private async hangupSession(session: CallSession | null): Promise<void> {
+    if (!session) return;
+    this.quiet(session);
+    await session.hangup();
+  }
+
+  /** The agent acted on `session`: its ringing stops at once, unless another call rings too. */
+  private quiet(session: CallSession): void {
+    if (!this.calls.ringing(session)) this.ringer.stop();
   }
 
   /** Whether this tab can place a call now, and why not. */
@@ -154,7 +188,7 @@ export class PhoneController {
     const p = this.host.getPhone();
     if (p.mode !== 'softphone' || !this.settings) return { ok: false, reason: 'no-phone' };
     if (p.role !== 'leader' || !this.phone) return { ok: false, reason: 'other-tab' };
-    if (this.session && this.session.call.state !== 'ended') return { ok: false, reason: 'busy' };
+    if (this.calls.size > 0) return { ok: false, reason: 'busy' };
     if (p.registration !== 'registered') return { ok: false, reason: 'not-registered' };
     return { ok: true };
   }
@@ -166,16 +200,13 @@ export class PhoneController {
     const uri = this.target(input);
     const phone = this.phone;
     if (!uri || !phone) return { ok: false, reason: 'invalid-number' };
-    const session: CallSession = CallSession.outgoing(phone.inviter(uri), uri, this.media(), (call) => this.callChanged(session, call));
-    this.session = session;
-    this.callChanged(session, session.call);
-    await session.dial();
+    await this.calls.outgoing(phone.inviter(uri), uri).dial();
     return { ok: true };
   }
 
   /** Blind transfer of the call in progress to `input` (REFER); on success this leg hangs up. */
   async transfer(input: string): Promise<PhoneResult> {
-    const session = this.session;
+    const session = this.calls.focused;
     if (!session || session.call.state !== 'established') return { ok: false, reason: 'no-call' };
     const uri = this.target(input);
     if (!uri) return { ok: false, reason: 'invalid-number' };
@@ -184,18 +215,13 @@ export class PhoneController {
   }
 
   clearTransfer(): void {
-    this.session?.clearTransfer();
+    this.calls.focused?.clearTransfer();
   }
 
   private target(input: string) {
     const aor = this.settings?.aor;
     const s = aor ? dialTarget(input, aor) : null;
     return s ? Softphone.uri(s) : null;
-  }
-
-  private media(): CallMedia {
-    this.audio ??= this.callAudio();
-    return { audio: this.audio, constraints: callConstraints };
   }
 
   /** The hidden element calls play on, routed to the chosen speaker. */
@@ -211,7 +237,7 @@ export class PhoneController {
   private lead(): void {
     const settings = this.settings;
     if (!settings) return;
-    this.set({ role: 'leader', registration: 'connecting', reason: null, retryAt: null, call: null });
+    this.set({ role: 'leader', registration: 'connecting', reason: null, retryAt: null, call: null, otherCalls: [] });
     this.host.report(false);
     if (!window.isSecureContext || !navigator.mediaDevices) {
       // getUserMedia needs a secure context: registering would only take calls that cannot be answered.
@@ -233,7 +259,7 @@ export class PhoneController {
         if (this.phone === phone) this.invited(invitation);
         else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
       },
-      reconnected: () => void this.session?.refresh(),
+      reconnected: () => this.calls.refresh(),
     }, microphoneStreams(() => this.devices.microphone));
     this.phone = phone;
     phone.start();
@@ -243,42 +269,32 @@ export class PhoneController {
     void this.stopPhone();
     if (!this.settings) return;
     this.host.report(false);
-    this.set({ role: 'follower', registration: 'off', reason: null, retryAt: null, call: null });
+    this.set({ role: 'follower', registration: 'off', reason: null, retryAt: null, call: null, otherCalls: [] });
     this.post({ type: 'hello' });
   }
 
   private async stopPhone(): Promise<void> {
     this.ringer.stop();
-    const session = this.session;
-    this.session = null;
-    await session?.hangup();
+    await Promise.all(this.calls.clear().map((s) => s.hangup()));
     const phone = this.phone;
     this.phone = null;
     await phone?.stop();
   }
 
+  /** An INVITE: it rings, or (a call in progress and no pop to link it to) is refused with 486 in CallSet. */
   private invited(invitation: Invitation): void {
-    if (this.session && this.session.call.state !== 'ended') {
-      void invitation.reject({ statusCode: 486, reasonPhrase: 'Busy Here' }).catch(() => undefined);
-      return;
-    }
-    const offered = this.host.offeredCallIds();
-    const session: CallSession = CallSession.incoming(invitation, this.media(), (call) => this.callChanged(session, call), offered.length === 1 ? (offered[0] ?? null) : null);
-    this.session = session;
-    this.callChanged(session, session.call);
+    const session = this.calls.incoming(invitation, this.host.offeredCallIds());
+    if (!session) return;
+    // Over a call in progress too: the agent hears the call waiting on the ringer device.
     const { title, body } = this.host.ringText(session.call);
     this.ringer.start(title, body, this.devices.ringer);
     if (!session.call.linkedCallId) this.host.announceIncoming(session.call);
   }
 
-  private callChanged(session: CallSession, call: PhoneCall): void {
-    if (session !== this.session) return;
-    if (call.state !== 'ringing') this.ringer.stop();
-    if (call.state === 'ended') {
-      this.session = null;
-      this.host.callEnded?.(call);
-    }
-    this.set(call.state === 'ended' ? { call: null, lastEnded: call } : { call });
+  private callsChanged(view: CallsView, ended: PhoneCall | null): void {
+    if (!this.calls.ringing()) this.ringer.stop();
+    if (ended) this.host.callEnded?.(ended);
+    this.set(ended ? { ...view, lastEnded: ended } : { ...view });
   }
 
   // ---- state and the other tabs ----------------------------------------------
@@ -301,7 +317,8 @@ export class PhoneController {
     if (message.type === 'state' && !this.leadership?.isLeader && this.settings) {
       const s = message.state;
       // A follower mirrors the leader's phone, read-only, with its own role and notification permission.
-      this.host.setPhone({ registration: s.registration, reason: s.reason, retryAt: s.retryAt, call: s.call, role: 'follower' });
+      // `?? []`: a leader tab still running an older build sends no `otherCalls`.
+      this.host.setPhone({ registration: s.registration, reason: s.reason, retryAt: s.retryAt, call: s.call, otherCalls: s.otherCalls ?? [], role: 'follower' });
     }
   }
 }

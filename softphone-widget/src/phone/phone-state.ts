@@ -69,7 +69,14 @@ export interface PhoneState {
   reason: UnreachableReason | null;
   /** ISO time of the next automatic retry while unreachable. */
   retryAt: string | null;
+  /** The focused call: the one the call card shows and the phone's buttons act on. */
   call: PhoneCall | null;
+  /**
+   * Call waiting: the other live calls (typically on hold, or ringing until
+   * answered from their pop), oldest first. When the focused call ends, the
+   * last of these takes the focus.
+   */
+  otherCalls: readonly PhoneCall[];
   /** The call that ended last (state `ended`, with its reason), for the embedding page. */
   lastEnded: PhoneCall | null;
   /** The agent's AOR, shown in the status. */
@@ -84,6 +91,7 @@ export const initialPhoneState: PhoneState = {
   reason: null,
   retryAt: null,
   call: null,
+  otherCalls: [],
   lastEnded: null,
   aor: null,
   notifications: 'unsupported',

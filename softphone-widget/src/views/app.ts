@@ -10,6 +10,7 @@ import type { AppState, Store } from '../state.js';
 import { caseFormView, type CaseFormView } from './case-form.js';
 import { headerView } from './header.js';
 import { loginView } from './login.js';
+import { heldCallsView } from './held-calls.js';
 import { onCallView, type OnCallView } from './on-call.js';
 import { outboxView } from './outbox-view.js';
 import { phoneCard, type PhoneCardView } from './phone-card.js';
@@ -62,6 +63,7 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
   const outbox = h('div', { class: 'outbox-slot' });
   const offers = h('div', { class: 'offers' });
   const active = h('div', { class: 'active-slot' });
+  const held = h('div', { class: 'held-slot' });
   const wrap = h('div', { class: 'wrap-slot' });
   const saved = h('div', { class: 'saved-slot' });
   const idle = h('div', { class: 'idle-slot' });
@@ -72,7 +74,7 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
     'div',
     { class: 'app' },
     header.el,
-    h('main', { class: 'workspace' }, h('section', { class: 'calls', 'aria-label': t('app.calls') }, notice, banner, devices, offers, phoneSlot, active, wrap, saved, outbox, idle, dial), recent),
+    h('main', { class: 'workspace' }, h('section', { class: 'calls', 'aria-label': t('app.calls') }, notice, banner, devices, offers, phoneSlot, active, held, wrap, saved, outbox, idle, dial), recent),
   );
 
   const cards = new Map<string, PopCard>();
@@ -112,7 +114,7 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
         for (const pop of s.offers) {
           let card = cards.get(pop.callId);
           if (!card) {
-            card = popCard(pop, ctl, username, s.outboundCalls.has(pop.callId));
+            card = popCard(pop, ctl, username, s.outboundCalls.has(pop.callId), !!s.activeCall);
             cards.set(pop.callId, card);
             offers.appendChild(card.el);
             const answer = card.answer;
@@ -150,7 +152,7 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
         dialKey = nextDialKey;
         replaceChildren(dial, dialerView(ctl, p.mode === 'desk').el);
       }
-      const dialHidden = s.offers.length > 0 || !!s.activeCall || !!shown || (p.mode === 'softphone' && p.role === 'follower' && !!p.call);
+      const dialHidden = s.offers.length > 0 || !!s.activeCall || s.heldCalls.length > 0 || !!shown || (p.mode === 'softphone' && p.role === 'follower' && !!p.call);
       const dialHadFocus = dialHidden && !dial.hidden && dial.contains(document.activeElement);
       dial.hidden = dialHidden;
       if (nextPhoneKey !== phoneKey) {
@@ -171,6 +173,13 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
       }
       onCall?.setHangingUp(s.hangingUp);
 
+      if (s.heldCalls !== prev?.heldCalls) {
+        const hadFocus = held.contains(document.activeElement);
+        replaceChildren(held, heldCallsView(s.heldCalls, ctl, username));
+        // The held row the agent acted on is gone: focus the next Resume, else the call they went back to.
+        if (hadFocus) focusTarget = () => (held.querySelector<HTMLElement>('.held-call .btn-answer') ?? onCall?.hangup)?.focus();
+      }
+
       if ((s.wrapUp?.callId ?? null) !== formCallId) {
         formCallId = s.wrapUp?.callId ?? null;
         const built = s.wrapUp ? caseFormView(s.wrapUp, ctl, username) : null;
@@ -190,7 +199,7 @@ function workspace(ctl: Controller, state: () => AppState): Workspace {
         replaceChildren(recent, recentCasesView(s.recentCases, s.lastSaved?.record.number ?? null));
       }
 
-      const nothing = !s.offers.length && !s.activeCall && !s.wrapUp && !s.lastSaved && !shown;
+      const nothing = !s.offers.length && !s.activeCall && !s.heldCalls.length && !s.wrapUp && !s.lastSaved && !shown;
       replaceChildren(idle, nothing && idleView(s));
 
       if (!focusTarget && focusLost() && prev) {

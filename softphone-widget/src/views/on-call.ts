@@ -18,13 +18,15 @@ export function onCallView(call: ActiveCall, ctl: Controller, username: string):
   const pop = call.pop;
   const chosen = pickedContactId(pop, username);
   const hangup = h('button', { type: 'button', class: 'btn btn-hangup', onclick: () => void ctl.hangup(call.callId) }, t('call.hangup'));
+  // Music for the caller through the PBX (desk phone or softphone alike); the softphone's leg follows.
+  const hold = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'hold-call', onclick: () => void ctl.holdCall(call.callId) }, t('call.hold'));
   const el = h(
     'section',
     { class: 'card on-call', 'aria-labelledby': 'on-call-title', 'data-call-id': call.callId },
     h(
       'div',
       { class: 'pop-bar call-bar' },
-      h('div', { class: 'pop-actions' }, hangup),
+      h('div', { class: 'pop-actions' }, hangup, hold),
       h(
         'div',
         { class: 'pop-ring' },

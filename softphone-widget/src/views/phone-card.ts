@@ -2,10 +2,12 @@
  * The softphone's call card: ringing (Answer, Decline), then the call (timer,
  * Hold/Resume, Mute, keypad, Hang up). Built once per call state and patched
  * in place for hold, mute and keys, so keyboard focus stays where it was.
- * When the SIP call belongs to a pop, Answer and Hang up act on both.
+ * When the SIP call belongs to a pop, Answer and Hang up act on both. With
+ * call waiting, the card also lists the agent's other calls (held, or ringing
+ * from their pop).
  */
 import type { Controller } from '../controller.js';
-import { h, timer } from '../dom.js';
+import { h, replaceChildren, timer } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { callerOf } from '../phone-link.js';
 import { DTMF_KEYS, type DtmfKey, type PhoneCall } from '../phone/phone-state.js';
@@ -80,15 +82,24 @@ function ringingCard(call: PhoneCall, ctl: Controller, state: () => AppState): P
 
 function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): PhoneCardView {
   const hangup = h('button', { type: 'button', class: 'btn btn-hangup' }, t('call.hangup'));
+  // The connector's call this SIP leg carries, while connected (talking or held): requests go through the connector.
+  const connectorCall = (): string | null => {
+    const s = state();
+    const id = current.linkedCallId;
+    return id && (s.activeCall?.callId === id || s.heldCalls.some((c) => c.callId === id)) ? id : null;
+  };
   hangup.addEventListener('click', () => {
-    const linked = call.linkedCallId && state().activeCall?.callId === call.linkedCallId ? call.linkedCallId : null;
+    const linked = connectorCall();
     void (linked ? ctl.hangup(linked) : ctl.phone.hangup());
   });
   let current = call;
   const hold = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'hold', 'aria-pressed': 'false' });
   hold.addEventListener('click', () => {
     if (current.holdPending) return;
-    void ctl.phone.hold(!current.held);
+    // A connector call: the caller gets music on hold and the widget's other tabs hear of it (call.held drives this leg).
+    const linked = connectorCall();
+    if (linked) void (current.held ? ctl.resumeCall(linked) : ctl.holdCall(linked));
+    else void ctl.phone.hold(!current.held);
   });
   const mute = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'mute', 'aria-pressed': 'false' });
   mute.addEventListener('click', () => ctl.phone.mute(!current.muted));
@@ -104,6 +115,7 @@ function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): Ph
   const status = h('span', { 'data-field': 'phone-call-status' });
   const transfer = transferForm(ctl);
   const microphone = h('p', { class: 'muted phone-mic', 'data-field': 'microphone' });
+  const others = otherCallsList();
   const el = h(
     'article',
     { class: 'card phone-card on-call', 'data-phone-state': call.state, 'data-direction': call.direction, 'aria-labelledby': 'phone-card-title' },
@@ -116,7 +128,7 @@ function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): Ph
     h(
       'div',
       { class: 'pop-body' },
-      h('div', { class: 'pop-main' }, h('h2', { id: 'phone-card-title', class: 'caller-name' }, callerOf(call)), h('p', { class: 'mono muted', 'data-field': 'sip-from' }, call.remoteNumber), microphone, transfer.form),
+      h('div', { class: 'pop-main' }, h('h2', { id: 'phone-card-title', class: 'caller-name' }, callerOf(call)), h('p', { class: 'mono muted', 'data-field': 'sip-from' }, call.remoteNumber), microphone, others.el, transfer.form),
       keypad,
     ),
   );
@@ -141,7 +153,27 @@ function activeCard(call: PhoneCall, ctl: Controller, state: () => AppState): Ph
     sent.textContent = c.dtmfSent ? t('call.sent', { keys: c.dtmfSent }) : '';
     microphone.textContent = c.microphone ? t('call.microphone', { label: c.microphone }) : '';
     transfer.update(c);
+    others.update(state().phone.otherCalls);
   };
   update(call);
   return { el, primary: hangup, update };
+}
+
+/** The other calls (call waiting): each caller with a badge; rebuilt only when they changed. */
+function otherCallsList(): { el: HTMLElement; update(calls: readonly PhoneCall[]): void } {
+  const el = h('ul', { class: 'phone-others', 'aria-label': t('call.otherCalls'), 'data-field': 'other-calls', hidden: true });
+  let shown: readonly PhoneCall[] | null = null;
+  return {
+    el,
+    update(calls: readonly PhoneCall[]): void {
+      if (calls === shown) return;
+      shown = calls;
+      el.hidden = calls.length === 0;
+      const badge = (c: PhoneCall): string => (c.state === 'ringing' || c.state === 'answering' ? t('call.ringing') : c.held ? t('call.onHold') : t('call.onCall'));
+      replaceChildren(
+        el,
+        calls.map((c) => h('li', { 'data-call': c.id, 'data-held': String(c.held) }, callerOf(c), ' ', h('span', { class: 'badge badge-standard' }, badge(c)))),
+      );
+    },
+  };
 }

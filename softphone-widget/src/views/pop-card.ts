@@ -20,7 +20,7 @@ export interface PopCard {
   setBusy(busy: boolean): void;
 }
 
-export function popCard(pop: ScreenPop, ctl: Controller, username: string, outbound = false): PopCard {
+export function popCard(pop: ScreenPop, ctl: Controller, username: string, outbound = false, waiting = false): PopCard {
   const id = `pop-${pop.callId.replace(/[^\w-]/g, '')}`;
   const answer = h('button', { type: 'button', class: 'btn btn-answer', 'aria-describedby': `${id}-title`, onclick: () => void ctl.accept(pop) }, t('call.answer'));
   const decline = h('button', { type: 'button', class: 'btn btn-decline', onclick: () => void ctl.decline(pop) }, t('call.decline'));
@@ -54,6 +54,8 @@ export function popCard(pop: ScreenPop, ctl: Controller, username: string, outbo
             h('span', { class: 'ring-pulse', 'aria-hidden': 'true' }),
             h('span', null, t('pop.incoming'), queueLabel(pop.queue)),
             h('span', { class: 'ring-countdown' }, t('pop.ringsFor'), timer({ until: pop.offerExpiresAt, label: t('pop.expiresIn') })),
+            // Call waiting: say what Answer does to the caller the agent is talking to.
+            waiting ? h('span', { class: 'pop-waiting', 'data-field': 'call-waiting' }, t('pop.holdsCurrent')) : null,
           ),
         ),
     h(
