@@ -232,14 +232,12 @@ describe('config', () => {
     expect(parseConfig({ routing: { maxCallsPerAgent: 2 } }).routing.maxCallsPerAgent).toBe(2);
   });
 
-  it('says what is wrong with a bad limit, and refuses call waiting in cluster mode', () => {
+  it('says what is wrong with a bad limit; cluster mode takes call waiting too', () => {
     expect(problems({ agents: [agent(5)] }).join('\n')).toMatch(/agents\[0\]\.maxCalls.*from 1 to 4/);
     expect(problems({ agents: [agent(0)] }).join('\n')).toMatch(/agents\[0\]\.maxCalls.*from 1 to 4/);
     expect(problems({ agents: [agent(1.5)] }).join('\n')).toMatch(/agents\[0\]\.maxCalls.*whole number/);
     expect(problems({ routing: { maxCallsPerAgent: 'two' } }).join('\n')).toMatch(/routing\.maxCallsPerAgent.*number of calls/);
     const cluster = { nodeId: 'a', redisUrl: 'redis://127.0.0.1:6379', postgresUrl: 'postgres://x@127.0.0.1/db', secret: 'x'.repeat(32) };
-    expect(problems({ cluster, routing: { maxCallsPerAgent: 2 } }).join('\n')).toMatch(/routing\.maxCallsPerAgent.*not available in cluster mode/);
-    expect(problems({ cluster, agents: [agent(2)] }).join('\n')).toMatch(/agents\[0\]\.maxCalls.*not available in cluster mode/);
-    expect(problems({ cluster, agents: [agent(1)] })).toEqual([]);
+    expect(problems({ cluster, routing: { maxCallsPerAgent: 2 }, agents: [agent(3)] })).toEqual([]);
   });
 });

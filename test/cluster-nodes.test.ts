@@ -234,4 +234,51 @@ describe('several nodes', () => {
     expect(await request(alice.socket, 'call.accept', { callId })).toEqual({ ok: true });
     expect((await connected).callId).toBe(callId);
   }, 120_000);
+  it('call waiting across nodes: the node with the agent\'s call offers the second, holds and swaps; another node waits for them to be free', async () => {
+    const [a, b] = await cluster(['a', 'b'], { routing: { maxCallsPerAgent: 2, ringTimeoutMs: 60_000 } });
+    const alice = await agentOn(b!, 'alice');
+    const seen = recordEvents(alice.socket, ['call.offered', 'call.held', 'call.resumed']);
+    expect(await request(alice.socket, 'agent.state.set', { state: 'available' })).toMatchObject({ ok: true });
+    const offered = async (callId: string) => {
+      const until = Date.now() + 20_000;
+      while (!seen.some((e) => e.event === 'call.offered' && e.payload.callId === callId) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(seen.some((e) => e.event === 'call.offered' && e.payload.callId === callId), `offer of ${callId}`).toBe(true);
+    };
+    const answer = async (callId: string) => {
+      const connected = nextEvent(alice.socket, 'call.connected', 10_000);
+      expect(await request(alice.socket, 'call.accept', { callId })).toEqual({ ok: true });
+      expect((await connected).callId).toBe(callId);
+    };
+    const c1 = await call(a!, '+14155550123');
+    await offered(c1);
+    await answer(c1);
+    // A second caller on node A (where alice's call is): offered while she is on c1.
+    const c2 = await call(a!, '+14155550124');
+    await offered(c2);
+    await answer(c2);
+    const holds = () => seen.filter((e) => e.event !== 'call.offered').map((e) => `${e.event}:${e.payload.callId}`);
+    await expect.poll(holds, { timeout: 10_000 }).toEqual([`call.held:${c1}`]);
+    // A caller on node B is not offered to alice (her calls are on A), though she has room by count.
+    const c3 = await call(b!, '+14155550125');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(seen.some((e) => e.event === 'call.offered' && e.payload.callId === c3)).toBe(false);
+
+    // Swap from node B: the request runs on node A, which has both calls.
+    expect(await request(alice.socket, 'call.resume', { callId: c1 })).toEqual({ ok: true });
+    await expect.poll(holds, { timeout: 10_000 }).toEqual([`call.held:${c1}`, `call.held:${c2}`, `call.resumed:${c1}`]);
+    // A reconnect to node B gets node A's picture: c1 talked to, c2 held.
+    const again = await agentOn(b!, 'alice', alice.token);
+    expect(again.snapshot.agent).toMatchObject({ state: 'on-call', calls: 2, maxCalls: 2 });
+    expect(again.snapshot.activeCall?.callId).toBe(c1);
+    expect(again.snapshot.heldCalls?.map((c) => c.callId)).toEqual([c2]);
+
+    // Both calls end; once alice is free, node B's caller reaches her.
+    for (const id of [c2, c1]) {
+      const ended = nextEvent(alice.socket, 'call.ended', 10_000);
+      expect(await request(alice.socket, 'call.hangup', { callId: id })).toEqual({ ok: true });
+      expect((await ended).callId).toBe(id);
+    }
+    expect(await request(alice.socket, 'wrapup.finish', { callId: c1 })).toMatchObject({ ok: true });
+    await offered(c3);
+  }, 120_000);
 });

@@ -93,6 +93,44 @@ describe('shared presence over Redis', () => {
     }
   });
 
+  it('call waiting: an agent on a call is claimed for another only by the node with their calls, and never past maxCalls', async () => {
+    prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+    const a = await node('a');
+    const b = await node('b');
+    for (const n of [a, b]) n.board.get('cat')!.maxCalls = 2;
+    const catOn = (n: typeof a) => n.board.get('cat')!;
+    // cat connects to call c1 on node a (what the call center does), and is on-call.
+    a.board.set(catOn(a), 'available');
+    expect(await a.board.claim(catOn(a), 'c1')).toBe(true);
+    a.board.setOffer(catOn(a), null);
+    a.board.setCall(catOn(a), 'c1', ['c1']);
+    a.board.set(catOn(a), 'on-call');
+    await until(() => catOn(b).state === 'on-call' && catOn(b).callIds.join() === 'c1' && catOn(b).offeredCallId === null, 'cat on c1, seen on b');
+    expect(catOn(b).callsElsewhere).toBe(true);
+    expect(catOn(a).callsElsewhere).toBe(false);
+    // Node b may not offer cat a waiting call (her call is on a), even bypassing its mirror.
+    expect(b.board.pick('general', [], new Set())?.username).not.toBe('cat');
+    Object.assign(catOn(b), { callsElsewhere: false });
+    expect(await b.board.claim(catOn(b), 'c2-from-b')).toBe(false);
+    expect(catOn(b).callsElsewhere).toBe(true); // the mirror took Redis's record
+    // Node a may: one more call.
+    expect(a.board.pick('general', [], new Set(['ann', 'ben']))?.username).toBe('cat');
+    expect(await a.board.claim(catOn(a), 'c2')).toBe(true);
+    a.board.setOffer(catOn(a), null);
+    a.board.setCall(catOn(a), 'c2', ['c1', 'c2']);
+    await until(async () => (await a.shared.read('cat'))?.calls.join() === 'c1,c2', 'two calls in Redis');
+    await until(() => catOn(b).callIds.length === 2, 'two calls seen on b');
+    // Full: not even node a can claim her now, bypassing its mirror.
+    expect(a.board.pick('general', [], new Set(['ann', 'ben']))).toBeNull();
+    Object.assign(catOn(a), { callIds: ['c1'] });
+    expect(await a.board.claim(catOn(a), 'c3')).toBe(false);
+    expect(catOn(a).callIds).toEqual(['c1', 'c2']);
+    // The calls end: after-call work empties the list everywhere.
+    a.board.set(catOn(a), 'after-call-work');
+    await until(async () => (await a.shared.read('cat'))?.calls.length === 0, 'no calls in Redis');
+    await until(() => catOn(b).state === 'after-call-work' && catOn(b).callIds.length === 0, 'after-call work on b');
+  });
+
   it('an agent who is away, unreachable or ringing cannot be claimed', async () => {
     prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
     const a = await node('a');

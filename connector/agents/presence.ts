@@ -32,6 +32,11 @@ export interface AgentPresence {
   /** Calls the agent may be connected to at once: 1, or more with call waiting. */
   maxCalls: number;
   /**
+   * Cluster: the agent's calls are on another node. Only that node offers them
+   * a waiting call (all of one agent's calls live on one node).
+   */
+  callsElsewhere?: boolean;
+  /**
    * False while the agent's softphone is known to be unregistered (its widget said
    * so, or the widget that reported it went away): no calls are offered then.
    * True for desk phones, whose reachability the connector cannot see.
@@ -52,7 +57,7 @@ export type PresenceField = 'state' | 'offer' | 'call' | 'reachable' | 'wrapUp';
 export function hasRoom(a: AgentPresence, opts: { offer?: string } = {}): boolean {
   // `offer`: the call this agent was just claimed for (its own offer does not count).
   if (!a.reachable || (a.offeredCallId !== null && a.offeredCallId !== opts.offer)) return false;
-  return a.state === 'available' || (a.state === 'on-call' && a.callIds.length < a.maxCalls);
+  return a.state === 'available' || (a.state === 'on-call' && !a.callsElsewhere && a.callIds.length < a.maxCalls);
 }
 export type PresenceListener = (agent: AgentPresence, fields: readonly PresenceField[]) => void;
 
@@ -155,13 +160,14 @@ export class PresenceBoard {
     }
     agent.state = state;
     agent.awayReason = reason;
-    if (state !== 'on-call') agent.callIds = []; // connected calls exist only on a call
+    // Connected calls exist only on a call: leaving it empties the list (a change of `call`).
+    const hadCalls = state !== 'on-call' && agent.callIds.length > 0;
+    if (hadCalls) agent.callIds = [];
     const hadLimit = agent.wrapUpEndsAtMs != null;
     agent.wrapUpEndsAtMs = null; // a limit belongs to the after-call work it was set for
     agent.stateSinceMs = now;
     if (state === 'available') agent.idleSinceMs = now;
-    if (hadLimit) this.changed(agent, 'state', 'wrapUp');
-    else this.changed(agent, 'state');
+    this.changed(agent, 'state', ...(hadLimit ? (['wrapUp'] as const) : []), ...(hadCalls ? (['call'] as const) : []));
     return true;
   }
 
@@ -215,13 +221,12 @@ export class PresenceBoard {
    * Takes fields another node wrote (the cluster's shared presence): no listener
    * hears it. Returns the agent, or undefined when it is not on this board.
    */
-  applyRemote(username: string, fields: Partial<Pick<AgentPresence, 'state' | 'awayReason' | 'stateSinceMs' | 'idleSinceMs' | 'offeredCallId' | 'callId' | 'reachable' | 'wrapUpEndsAtMs'>>): AgentPresence | undefined {
+  applyRemote(
+    username: string,
+    fields: Partial<Pick<AgentPresence, 'state' | 'awayReason' | 'stateSinceMs' | 'idleSinceMs' | 'offeredCallId' | 'callId' | 'callIds' | 'callsElsewhere' | 'reachable' | 'wrapUpEndsAtMs'>>,
+  ): AgentPresence | undefined {
     const agent = this.agents.get(username);
-    if (agent) {
-      Object.assign(agent, fields);
-      // A cluster counts one call per agent (call waiting is refused there by the config).
-      agent.callIds = agent.state === 'on-call' && agent.callId ? [agent.callId] : [];
-    }
+    if (agent) Object.assign(agent, fields);
     return agent;
   }
 

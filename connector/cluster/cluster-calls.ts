@@ -99,12 +99,12 @@ export class ClusterCalls implements AgentCalls {
   private async callOwner(username: string, which: 'offer' | 'call', callId: string): Promise<string | null> {
     if (this.o.local.hasLiveCall(callId)) return null;
     const a = this.agent(username);
-    if ((which === 'offer' ? a?.offeredCallId : a?.callId) === callId) {
+    if (which === 'offer' ? a?.offeredCallId === callId : a?.callId === callId || a?.callIds.includes(callId)) {
       const node = this.owner(username, which, callId);
       if (node) return node;
     }
     const rec = await this.o.presence.read(username).catch(() => null);
-    const fromRedis = rec?.offer === callId ? rec.offerNode : rec?.call === callId ? rec.callNode : null;
+    const fromRedis = rec?.offer === callId ? rec.offerNode : rec?.call === callId || rec?.calls.includes(callId) ? rec.callNode : null;
     if (fromRedis && fromRedis !== this.o.nodeId) return fromRedis;
     return (await this.askPeers<boolean>('has', { username, callId }, (has) => has === true))?.node ?? null;
   }

@@ -8,8 +8,9 @@
  * one it has, so routing decisions stay synchronous and local.
  *
  * Taking an agent for a call is the one decision that MUST be cluster-wide:
- * the claim script gives the agent to a call only if it is available,
- * reachable and has no offer, atomically. Two nodes claiming one agent: one
+ * the claim script gives the agent to a call only if it is reachable, has no
+ * offer and is available, or (call waiting) is on fewer calls than its
+ * `maxCalls`, all of them on the claiming node, atomically. Two nodes claiming one agent: one
  * wins, the other gets the record as it is and tries someone else. So no agent
  * is ever offered two calls, whichever nodes the calls are on.
  *
@@ -37,12 +38,22 @@ local rec = redis.call('HGETALL', KEYS[1])
 redis.call('PUBLISH', ARGV[1], cjson.encode({ key = KEYS[1], rec = rec }))
 return rec`;
 
+/**
+ * ARGV[3]: the call; ARGV[4]: the agent's maxCalls. An agent on a call may take
+ * another (call waiting) only from the node that has their calls (`callNode`),
+ * so all of one agent's calls live on one node.
+ */
 const CLAIM = `
-local r = redis.call('HMGET', KEYS[1], 'state', 'reachable', 'offer', 'offerNode')
+local r = redis.call('HMGET', KEYS[1], 'state', 'reachable', 'offer', 'offerNode', 'calls', 'callNode')
 if r[3] == ARGV[3] and r[4] == ARGV[2] then return { 1, redis.call('HGETALL', KEYS[1]) } end
-if r[1] ~= 'available' or r[2] == '0' or (r[3] and r[3] ~= '') then
-  return { 0, redis.call('HGETALL', KEYS[1]) }
+if r[2] == '0' or (r[3] and r[3] ~= '') then return { 0, redis.call('HGETALL', KEYS[1]) } end
+local free = r[1] == 'available'
+if not free and r[1] == 'on-call' and r[6] == ARGV[2] then
+  local n = 0
+  for _ in string.gmatch(r[5] or '', '[^,]+') do n = n + 1 end
+  free = n > 0 and n < (tonumber(ARGV[4]) or 1)
 end
+if not free then return { 0, redis.call('HGETALL', KEYS[1]) } end
 redis.call('HSET', KEYS[1], 'offer', ARGV[3], 'offerNode', ARGV[2], 'by', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)
 local rec = redis.call('HGETALL', KEYS[1])
@@ -93,7 +104,7 @@ local r = redis.call('HMGET', KEYS[1], 'offerNode', 'callNode', 'state')
 local changed = false
 if r[1] == ARGV[3] then redis.call('HSET', KEYS[1], 'offer', '', 'offerNode', ''); changed = true end
 if r[2] == ARGV[3] then
-  redis.call('HSET', KEYS[1], 'callNode', '')
+  redis.call('HSET', KEYS[1], 'callNode', '', 'calls', '')
   if r[3] == 'on-call' then redis.call('HSET', KEYS[1], 'state', 'after-call-work', 'since', ARGV[4]) end
   changed = true
 end
@@ -119,6 +130,8 @@ export interface PresenceRecord {
   offerNode: string | null;
   call: string | null;
   callNode: string | null;
+  /** Every call the agent is connected to (call waiting), all on `callNode`. */
+  calls: string[];
   ver: number;
   by: string;
 }
@@ -141,6 +154,7 @@ export function parseRecord(flat: readonly string[]): PresenceRecord | null {
     offerNode: str('offerNode'),
     call: str('call'),
     callNode: str('callNode'),
+    calls: (h.get('calls') ?? '').split(',').filter(Boolean),
     ver: Number.isFinite(num('ver')) ? num('ver') : 0,
     by: h.get('by') ?? '',
   };
@@ -260,7 +274,7 @@ export class SharedPresence {
       if (f === 'state') out.push('state', agent.state, 'reason', agent.awayReason ?? '', 'since', String(agent.stateSinceMs), 'idle', String(agent.idleSinceMs));
       else if (f === 'reachable') out.push('reachable', agent.reachable ? '1' : '0');
       else if (f === 'wrapUp') out.push('wrapUpEnds', agent.wrapUpEndsAtMs == null ? '' : String(agent.wrapUpEndsAtMs));
-      else if (f === 'call') out.push('call', agent.callId ?? '', 'callNode', agent.callId ? this.o.nodeId : '');
+      else if (f === 'call') out.push('call', agent.callId ?? '', 'callNode', agent.callId ? this.o.nodeId : '', 'calls', agent.callIds.join(','));
     }
     return out;
   }
@@ -359,7 +373,7 @@ export class SharedPresence {
     const timeout = this.o.claimTimeoutMs ?? 5_000;
     let timer: NodeJS.Timeout | undefined;
     this.inflight.set(u, (this.inflight.get(u) ?? 0) + 1);
-    const decided = this.script(CLAIM, u, [callId]).then((r) => r as [number, string[]]);
+    const decided = this.script(CLAIM, u, [callId, String(agent.maxCalls)]).then((r) => r as [number, string[]]);
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`claim of ${u} took over ${timeout} ms`)), timeout);
     });
@@ -400,7 +414,7 @@ export class SharedPresence {
     const pipe = this.o.redis.pipeline();
     for (const a of agents) {
       const fields = this.fieldsOf(a, ['state', 'reachable', 'wrapUp']);
-      fields.push('offer', '', 'offerNode', '', 'call', '', 'callNode', '');
+      fields.push('offer', '', 'offerNode', '', 'call', '', 'callNode', '', 'calls', '');
       pipe.eval(SEED, 1, this.key(a.username), this.channel, this.o.nodeId, ...fields);
     }
     await pipe.exec();
@@ -419,7 +433,7 @@ export class SharedPresence {
       if (this.ownCalls.get(u) !== callId) continue;
       const a = this.o.board.get(u);
       const state = a?.callId === callId && (a.state === 'on-call' || a.state === 'after-call-work') ? ['state', a.state] : [];
-      await this.script(UPDATE, u, ['call', callId, 'callNode', this.o.nodeId, ...state]);
+      await this.script(UPDATE, u, ['call', callId, 'callNode', this.o.nodeId, 'calls', (a?.callIds ?? []).join(','), ...state]);
     }
     // Then take whatever is there now.
     const read = this.o.redis.pipeline();
@@ -494,6 +508,10 @@ export class SharedPresence {
       wrapUpEndsAtMs: rec.wrapUpEnds,
       offeredCallId: rec.offer,
       callId: rec.call,
+      // Records from before call waiting have no list: the one call.
+      callIds: rec.state !== 'on-call' ? [] : rec.calls.length ? rec.calls : rec.call ? [rec.call] : [],
+      // Calls on another node: a waiting call is offered to this agent only by that node.
+      callsElsewhere: rec.callNode !== null && rec.callNode !== this.o.nodeId,
     });
     if (rec.offerNode !== this.o.nodeId) this.ownOffers.delete(u);
     if (rec.callNode !== this.o.nodeId) this.ownCalls.delete(u);

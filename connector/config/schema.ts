@@ -383,13 +383,6 @@ export const configSchema = z
     if (!queueIds.has(cfg.ivr.fallbackQueue)) {
       ctx.addIssue({ code: 'custom', path: ['ivr', 'fallbackQueue'], message: `unknown queue "${cfg.ivr.fallbackQueue}"` });
     }
-    if (cfg.cluster) {
-      // Presence in Redis counts one call per agent (docs/scale-out.md): refuse rather than ignore.
-      if (cfg.routing.maxCallsPerAgent > 1) ctx.addIssue({ code: 'custom', path: ['routing', 'maxCallsPerAgent'], message: 'call waiting (more than 1) is not available in cluster mode yet; use 1' });
-      cfg.agents.forEach((a, i) => {
-        if ((a.maxCalls ?? 1) > 1) ctx.addIssue({ code: 'custom', path: ['agents', i, 'maxCalls'], message: 'call waiting (more than 1) is not available in cluster mode yet; use 1' });
-      });
-    }
     if (!cfg.adapters.some((a) => a.enabled)) ctx.addIssue({ code: 'custom', path: ['adapters'], message: 'expected at least one enabled adapter' });
   });
 
