@@ -158,6 +158,19 @@ describe('one call at a time unless configured otherwise', () => {
     r.center.close();
   });
 
+  it('no waiting call over a call the call center does not hold (click-to-dial, the PBX queue\'s own call)', async () => {
+    const r = await rig([{ ...agentEntry('ann', ['standard']), maxCalls: 2 }]);
+    const ann = r.presence.get('ann')!;
+    r.center.setState('ann', 'available');
+    // What agent-call.ts does when the agent's click-to-dial call connects.
+    r.presence.setCall(ann, 'outbound-1', ['outbound-1'], { sole: true });
+    r.presence.set(ann, 'on-call');
+    const c1 = await call(r, '+14155550001');
+    expect(r.offersTo('ann')).toEqual([]);
+    expect(r.center.getCall(c1)?.phase).toBe('queued');
+    r.center.close();
+  });
+
   it('the held caller hangs up: the agent keeps talking to the other one', async () => {
     const r = await rig([{ ...agentEntry('ann', ['standard']), maxCalls: 2 }]);
     r.center.setState('ann', 'available');

@@ -37,6 +37,12 @@ export interface AgentPresence {
    */
   callsElsewhere?: boolean;
   /**
+   * The agent's call is one the call center does not hold (click-to-dial, a
+   * call the PBX's own queue rang them with): it cannot be put on hold from
+   * here, so no waiting call is offered over it.
+   */
+  soleCall?: boolean;
+  /**
    * False while the agent's softphone is known to be unregistered (its widget said
    * so, or the widget that reported it went away): no calls are offered then.
    * True for desk phones, whose reachability the connector cannot see.
@@ -57,7 +63,7 @@ export type PresenceField = 'state' | 'offer' | 'call' | 'reachable' | 'wrapUp';
 export function hasRoom(a: AgentPresence, opts: { offer?: string } = {}): boolean {
   // `offer`: the call this agent was just claimed for (its own offer does not count).
   if (!a.reachable || (a.offeredCallId !== null && a.offeredCallId !== opts.offer)) return false;
-  return a.state === 'available' || (a.state === 'on-call' && !a.callsElsewhere && a.callIds.length < a.maxCalls);
+  return a.state === 'available' || (a.state === 'on-call' && !a.callsElsewhere && !a.soleCall && a.callIds.length < a.maxCalls);
 }
 export type PresenceListener = (agent: AgentPresence, fields: readonly PresenceField[]) => void;
 
@@ -198,7 +204,8 @@ export class PresenceBoard {
    * calls the agent is connected to (call waiting); by default just `callId`
    * (none in after-call work). Leaving `on-call` empties the list (`set`).
    */
-  setCall(agent: AgentPresence, callId: string | null, connected?: readonly string[]): void {
+  setCall(agent: AgentPresence, callId: string | null, connected?: readonly string[], opts: { sole?: boolean } = {}): void {
+    agent.soleCall = opts.sole === true;
     const ids = connected ? [...connected] : callId && agent.state !== 'after-call-work' ? [callId] : [];
     if (agent.callId === callId && sameList(agent.callIds, ids)) return;
     agent.callId = callId;

@@ -80,7 +80,8 @@ export function agentCallConnected(deps: AgentCallDeps, record: CallRecord, at: 
   const agent = deps.presence.get(record.agent);
   if (agent) {
     deps.presence.releaseOffer(agent, record.callId);
-    deps.presence.setCall(agent, record.callId);
+    // Not the call center's call: nothing here can hold it, so no call waiting over it.
+    deps.presence.setCall(agent, record.callId, [record.callId], { sole: true });
     deps.presence.set(agent, 'on-call');
     deps.notifier.agentState(agent.username, deps.presence.snapshot(agent));
   }
