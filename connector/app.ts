@@ -174,6 +174,7 @@ export function createSwitchboard(
   presence.defaultMaxCalls = config.routing.maxCallsPerAgent;
   // Call waiting is a config setting (not stored with the agent): an agent's own limit, else the default.
   const maxCallsOf = new Map(config.agents.flatMap((a) => (a.maxCalls !== undefined ? [[a.username, a.maxCalls] as const] : [])));
+  presence.configuredMaxCalls = maxCallsOf;
   // Scale-out mode (docs/scale-out.md): shared presence, cross-node pops, signed sessions.
   const cluster = config.cluster ? createClusterNode({ config: config.cluster, presence, tokenTtlMs: config.auth.tokenTtlMinutes * 60_000, log }) : null;
   const sessions: SessionStoreLike = cluster?.sessions ?? new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
@@ -292,7 +293,17 @@ export function createSwitchboard(
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
   app.use(authRoutes({ agents: agentStore, sessions, presence, onRevoke: (token) => { agentsNs.revoked(token); supervisorNs.revoked(token); }, onRevokeUser: (u) => { agentsNs.revokedUser(u); supervisorNs.revokedUser(u); } }));
   const escalation = new CaseEscalation({ cases: data.cases, queues: config.queues, presence, assigned: (u, a) => agentsNs.caseAssigned(u, a), log });
-  app.use(caseRoutes({ cases: new CaseService({ cases: data.cases, contacts: data.contacts, calls: callCenter }), escalation, sessions }));
+  // A saved case ends its call's wrap-up. In a cluster, a call that ended during another one (call
+  // waiting) is kept to be logged by the node that had it: the request goes there.
+  const caseCalls = {
+    fetchCall: (id: string) => callCenter.fetchCall(id),
+    finishWrapUp: (u: string, id: string | null): boolean => {
+      if (callCenter.finishWrapUp(u, id)) return true;
+      if (agentCallsOf && id) void Promise.resolve(agentCallsOf.finishWrapUpFor(u, id)).catch((err: unknown) => log.warn({ err, agent: u, callId: id }, 'ending a wrap-up on another node failed'));
+      return false;
+    },
+  };
+  app.use(caseRoutes({ cases: new CaseService({ cases: data.cases, contacts: data.contacts, calls: caseCalls }), escalation, sessions }));
   app.use(dialRoutes({ dialer, sessions }));
   app.use(embedRoutes(config.server.allowedOrigins));
   app.use(flowRoutes({ flows, sessions, agents: agentStore, audit }));

@@ -109,6 +109,8 @@ export class PresenceBoard {
 
   /** `maxCalls` of agents that do not set their own (`routing.maxCallsPerAgent`). */
   defaultMaxCalls = 1;
+  /** Agents' own `maxCalls` from the config: kept for an agent added again (re-enabled in the admin console). */
+  configuredMaxCalls: ReadonlyMap<string, number> = new Map();
 
   get(username: string): AgentPresence | undefined {
     return this.agents.get(username);
@@ -134,7 +136,8 @@ export class PresenceBoard {
     if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], skills, endpoint, ...(a.maxCalls !== undefined ? { maxCalls: a.maxCalls } : {}) });
     const added: AgentPresence = {
       username: a.username, displayName: a.displayName, queues: [...a.queues], skills, endpoint,
-      state: 'away', awayReason: null, stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, callIds: [], maxCalls: a.maxCalls ?? this.defaultMaxCalls, reachable: true,
+      state: 'away', awayReason: null, stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, callIds: [],
+      maxCalls: a.maxCalls ?? this.configuredMaxCalls.get(a.username) ?? this.defaultMaxCalls, reachable: true,
     };
     this.agents.set(a.username, added);
     return added;
@@ -244,10 +247,12 @@ export class PresenceBoard {
    * free, an agent on a call with room for another (call waiting), the one on
    * the fewest calls and then the longest idle. One pass, no sorting.
    */
-  pick(queue: string, skills: readonly string[], excluded: ReadonlySet<string>): AgentPresence | null {
+  pick(queue: string, skills: readonly string[], excluded: ReadonlySet<string>, busyExcluded?: ReadonlySet<string>): AgentPresence | null {
     let best: AgentPresence | null = null;
     for (const a of this.agents.values()) {
       if (!hasRoom(a) || !a.queues.includes(queue) || excluded.has(a.username) || !hasSkills(a, skills)) continue;
+      // Declined (or could not be rung) while on a call: not again until they are free.
+      if (a.state === 'on-call' && busyExcluded?.has(a.username)) continue;
       if (!best || before(a, best)) best = a;
     }
     return best;

@@ -132,6 +132,11 @@ export class CallCenter {
     return this.live.has(callId);
   }
 
+  /** Whether this process keeps `callId` as one of the agent's calls still to log (call waiting). */
+  hasPendingWrapUp(username: string, callId: string): boolean {
+    return this.pendingWrapUps.get(username)?.includes(callId) ?? false;
+  }
+
   /** A call in progress on this node. */
   liveCall(callId: string): LiveCall | undefined {
     return this.live.get(callId);
@@ -353,6 +358,12 @@ export class CallCenter {
     call.record.connectedAt = at;
     this.o.calls.save(call.record);
     if (agent) {
+      // Call waiting: the first call ended while this one was being connected. Its wrap-up
+      // gives way to this call; it waits to be logged like any call that ends during another.
+      if (agent.state === 'after-call-work' && agent.callId && agent.callId !== call.record.callId) {
+        this.clearWrapUp(agent.username);
+        this.addPendingWrapUp(agent.username, agent.callId);
+      }
       // Call waiting: the agent's other calls go on hold before this caller is heard.
       const others = agent.state === 'on-call' ? this.connectedCallsOf(agent).filter((c) => c !== call) : [];
       for (const other of others) this.holdCall(other);
@@ -543,9 +554,14 @@ export class CallCenter {
     this.o.notifier.callHold?.(call.record.agent, call.record.callId, false);
   }
 
-  /** The agent puts a connected call on hold (idempotent). */
+  /**
+   * The agent puts a connected call on hold. Idempotent, and always answered with
+   * `call.held`, so a widget whose softphone leg is out of step gets back in step.
+   */
   hold(username: string, callId: string): void {
-    this.holdCall(this.connectedCallOf(username, callId));
+    const call = this.connectedCallOf(username, callId);
+    if (call.heldByAgent) this.o.notifier.callHold?.(username, callId, true);
+    else this.holdCall(call);
   }
 
   /**
@@ -556,7 +572,9 @@ export class CallCenter {
     const call = this.connectedCallOf(username, callId);
     const agent = this.agent(username);
     for (const other of this.connectedCallsOf(agent)) if (other !== call) this.holdCall(other);
-    this.resumeCall(call);
+    // Not held: still said, so a softphone leg left on hold (a hold re-INVITE that raced) is taken off it.
+    if (call.heldByAgent) this.resumeCall(call);
+    else this.o.notifier.callHold?.(username, callId, false);
     this.o.presence.setCall(agent, callId, agent.callIds);
   }
 

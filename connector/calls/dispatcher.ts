@@ -155,7 +155,7 @@ export class Dispatcher {
       // Decliners are skipped while someone else could take the call; if nobody else
       // serves the queue, the call must still reach a human, so they get it again.
       if (call.declinedBy.size > 0 && !this.o.presence.hasUndeclinedAgent(queue, skills, call.declinedBy)) call.declinedBy.clear();
-      const agent = this.o.presence.pick(queue, skills, call.declinedBy);
+      const agent = this.o.presence.pick(queue, skills, call.declinedBy, call.declinedWhileBusy);
       if (!agent) continue;
       this.remove(call);
       const claimed = this.o.presence.claim(agent, call.record.callId);
@@ -324,6 +324,7 @@ export class Dispatcher {
     if (offer.legId) void call.adapter.cancelAgentLeg(offer.legId).catch(() => {});
     this.o.notifier.offerWithdrawn(offer.agent, call.record.callId, reason);
     if (opts.exclude) call.declinedBy.add(offer.agent);
+    if (opts.exclude && agent?.state === 'on-call') (call.declinedWhileBusy ??= new Set()).add(offer.agent);
     if (opts.requeue) this.enqueue(call);
   }
 

@@ -27,6 +27,12 @@ export interface LiveCall {
   offer: Offer | null;
   /** Agents who declined or missed this call; skipped while anyone else can take it. */
   declinedBy: Set<string>;
+  /**
+   * Agents on another call (call waiting) who declined it, let it ring out, or whose
+   * phone could not be rung for it: skipped while they are on a call, even when
+   * nobody else serves the queue (the call waits for a free agent instead).
+   */
+  declinedWhileBusy?: Set<string>;
   /** The agent leg bridged to the caller. */
   bridgedLegId: string | null;
   /**

@@ -66,7 +66,8 @@ export class CaseEscalation {
   private async route(record: CaseRecord): Promise<CaseRecord | null> {
     const queue = this.queues.get(record.queue ?? '');
     if (!queue) return null;
-    const agent = this.d.presence.candidates(queue.id, queue.skills, new Set())[0];
+    // Free agents only: call waiting lets an agent on a call take another call, not a case.
+    const agent = this.d.presence.candidates(queue.id, queue.skills, new Set()).find((a) => a.state === 'available');
     return agent ? this.give(record.number, agent.username) : null;
   }
 

@@ -42,7 +42,8 @@ export class ClusterCalls implements AgentCalls {
     // The snapshot's pop was shown: counts only if it is still the offer that snapshot carried.
     on('delivered', (r) => (r.callId ? local.popDelivered(r.username, r.callId) : undefined));
     on('record', (r) => local.getCall(r.callId ?? ''));
-    on('has', (r) => local.hasLiveCall(r.callId ?? ''));
+    // A call this node has live, or (call waiting) one of the agent's calls it keeps to be logged.
+    on('has', (r) => local.hasLiveCall(r.callId ?? '') || local.hasPendingWrapUp(r.username, r.callId ?? ''));
     on('popDelivered', (r) => local.popDelivered(r.username, r.callId ?? ''));
     local.askOtherNodes = (callId) => this.recordFromPeers(callId);
   }
@@ -97,7 +98,7 @@ export class ClusterCalls implements AgentCalls {
    * and the presence record (pub/sub) travel separately.
    */
   private async callOwner(username: string, which: 'offer' | 'call', callId: string): Promise<string | null> {
-    if (this.o.local.hasLiveCall(callId)) return null;
+    if (this.o.local.hasLiveCall(callId) || this.o.local.hasPendingWrapUp(username, callId)) return null;
     const a = this.agent(username);
     if (which === 'offer' ? a?.offeredCallId === callId : a?.callId === callId || a?.callIds.includes(callId)) {
       const node = this.owner(username, which, callId);

@@ -510,8 +510,9 @@ export class SharedPresence {
       callId: rec.call,
       // Records from before call waiting have no list: the one call.
       callIds: rec.state !== 'on-call' ? [] : rec.calls.length ? rec.calls : rec.call ? [rec.call] : [],
-      // Calls on another node: a waiting call is offered to this agent only by that node.
-      callsElsewhere: rec.callNode !== null && rec.callNode !== this.o.nodeId,
+      // Calls on another node (or a record the claim script would not take: no node, no list):
+      // a waiting call is offered to this agent only by the node the script accepts.
+      callsElsewhere: rec.state === 'on-call' && (rec.callNode !== this.o.nodeId || rec.calls.length === 0),
     });
     if (rec.offerNode !== this.o.nodeId) this.ownOffers.delete(u);
     if (rec.callNode !== this.o.nodeId) this.ownCalls.delete(u);

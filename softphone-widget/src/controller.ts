@@ -126,6 +126,7 @@ export class Controller {
     s.on('call.offer.withdrawn', ({ callId, reason }) => {
       const pop = this.store.get().offers.find((o) => o.callId === callId);
       this.dropOffer(callId);
+      this.backToActive();
       if (pop && reason !== 'declined') this.info(`The call from ${callerName(pop)} ${WITHDRAWN[reason]}.`);
     });
     // An escalated case routed to this agent: say so, and show it first in the recent cases.
@@ -192,7 +193,9 @@ export class Controller {
       const local = s.wrapUp && !connected.has(s.wrapUp.callId) && keepLocalWrapUp(s.wrapUp.callId, snap.activeCall?.callId ?? null, username) ? s.wrapUp : null;
       // Every call still to log, once: the server's and the ones only this page had, the open form first.
       const queue: WrapUp[] = [];
-      for (const w of [local, open(snap.wrapUp) ? snap.wrapUp : null, ...(snap.pendingWrapUps ?? []), ...s.pendingWrapUps]) {
+      // Only this page's forms with a draft: one logged or closed in another tab is not brought back.
+      const localPending = s.pendingWrapUps.filter((w) => keepLocalWrapUp(w.callId, snap.activeCall?.callId ?? null, username));
+      for (const w of [local, open(snap.wrapUp) ? snap.wrapUp : null, ...(snap.pendingWrapUps ?? []), ...localPending]) {
         if (open(w) && !connected.has(w.callId) && !queue.some((q) => q.callId === w.callId)) queue.push(w);
       }
       return {
@@ -299,7 +302,18 @@ export class Controller {
     if (!res.ok) {
       this.store.update((s) => ({ busyOffers: without(s.busyOffers, pop.callId) }));
       this.error(`Could not answer: ${res.error.message}`);
+      this.backToActive();
     }
+  }
+
+  /**
+   * Call waiting: answering a pop holds the softphone's other leg before the connector
+   * confirms. When that call does not come (the answer failed, the offer was withdrawn),
+   * the leg of the call the agent is still on is taken off hold again.
+   */
+  private backToActive(): void {
+    const active = this.store.get().activeCall;
+    if (active) void this.phone.linkedHold(active.callId, false);
   }
 
   async decline(pop: ScreenPop): Promise<void> {

@@ -11,7 +11,7 @@ import { ADA_E164, UNKNOWN_E164 } from '../../connector/store/seed.js';
 import type { CaseRecord } from '../../connector/store/types.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { dial, type CallerSession } from './simulator.js';
+import { agentHolds, dial, eventually, type CallerSession } from './simulator.js';
 import { UI_TIMEOUT, buildWidget, screenshot, setAvailable, signIn } from './softphone-harness.js';
 
 let server: TestServer | undefined;
@@ -41,8 +41,6 @@ async function caller(from: string): Promise<CallerSession> {
   return c;
 }
 
-const types = (c: CallerSession) => c.entries.map((e) => e.type);
-
 async function answer(p: Page, c: CallerSession): Promise<void> {
   const pop = p.locator(`.pop-card[data-call-id="${c.callId}"]`);
   await pop.getByRole('button', { name: 'Answer' }).click();
@@ -68,11 +66,11 @@ describe('call waiting in the widget', () => {
     expect(await pop.locator('[data-field="call-waiting"]').textContent()).toBe('Answering puts your current call on hold');
     // Ada is still the call alice talks to while the second rings.
     await p.locator(`.on-call[data-call-id="${ada.callId}"]`).waitFor();
-    expect(types(ada)).not.toContain('hold.started');
+    expect(agentHolds(ada)).toEqual([]);
     await screenshot(p, 'widget-call-waiting');
 
     await answer(p, other);
-    await ada.waitFor('hold.started');
+    await eventually(() => agentHolds(ada), ['hold.started']);
     const heldAda = p.locator(`.held-call[data-call-id="${ada.callId}"]`);
     await heldAda.waitFor();
     await heldAda.getByText('Ada Lovelace').waitFor();
@@ -81,8 +79,8 @@ describe('call waiting in the widget', () => {
 
     // Back to Ada: the other caller is held now.
     await heldAda.getByRole('button', { name: 'Resume' }).click();
-    await ada.waitFor('hold.stopped');
-    await other.waitFor('hold.started');
+    await eventually(() => agentHolds(ada), ['hold.started', 'hold.stopped']);
+    await eventually(() => agentHolds(other), ['hold.started']);
     await p.locator(`.on-call[data-call-id="${ada.callId}"]`).waitFor();
     await p.locator(`.held-call[data-call-id="${other.callId}"]`).waitFor();
 

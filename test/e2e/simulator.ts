@@ -84,3 +84,23 @@ export async function dial(baseUrl: string, from: string, to = '+18005550100'): 
     },
   };
 }
+
+/**
+ * The caller's hold and resume by the agent: hold entries from the first music on hold
+ * after the call connected (music while the caller waited in the queue does not count).
+ */
+export function agentHolds(c: CallerSession): string[] {
+  const types = c.entries.map((e) => e.type);
+  const connected = types.indexOf('call.connected');
+  const first = connected < 0 ? -1 : types.indexOf('hold.started', connected);
+  return first < 0 ? [] : types.slice(first).filter((t) => t === 'hold.started' || t === 'hold.stopped');
+}
+
+/** Polls `fn` until it returns `want` (20 s), then fails with what it returned. */
+export async function eventually<T>(fn: () => T, want: T): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (JSON.stringify(fn()) !== JSON.stringify(want)) {
+    if (Date.now() > until) throw new Error(`expected ${JSON.stringify(want)}, got ${JSON.stringify(fn())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -13,7 +13,7 @@ import type { TestBrowser } from '../helpers/browser.js';
 import { startKamailio, type Kamailio } from '../helpers/kamailio.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { sippCall, type SippCall } from '../helpers/sipp.js';
-import { dial, type CallerSession } from './simulator.js';
+import { agentHolds, dial, eventually, type CallerSession } from './simulator.js';
 import { agentsWithSip, buildWidget, launchPhoneBrowser, phoneIs, screenshot, setAvailable, signIn } from './softphone-harness.js';
 
 let kamailio: Kamailio | undefined;
@@ -61,14 +61,6 @@ function reinvites(leg: SippCall): string[] {
   return [...leg.messages().matchAll(/message received[^\n]*\n\s*INVITE sip:[\s\S]*?a=(sendonly|sendrecv|inactive|recvonly)/g)].map((m) => m[1]!);
 }
 
-async function poll(fn: () => unknown, want: unknown): Promise<void> {
-  const until = Date.now() + 20_000;
-  while (JSON.stringify(fn()) !== JSON.stringify(want)) {
-    if (Date.now() > until) expect(fn()).toEqual(want);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('softphone call waiting', () => {
   it('rings a second linked INVITE, holds the first leg before answering it, swaps on Resume, hangs up each leg', async () => {
     const p = browser!.page;
@@ -90,18 +82,18 @@ describe('softphone call waiting', () => {
     await second.caller.waitFor('call.connected');
     await second.leg.waitFor(/SIP\/2\.0 200 OK[\s\S]*ACK sip:/);
     // The first leg was held by the softphone (re-INVITE) and its caller by the PBX (music).
-    await poll(() => reinvites(first.leg), ['sendonly']);
-    await first.caller.waitFor('hold.started');
+    await eventually(() => reinvites(first.leg), ['sendonly']);
+    await eventually(() => agentHolds(first.caller), ['hold.started']);
     await p.locator(`.held-call[data-call-id="${first.caller.callId}"]`).waitFor();
     await p.locator(`.on-call[data-call-id="${second.caller.callId}"]`).waitFor();
     await screenshot(p, 'softphone-call-waiting');
 
     // Resume the first: the second leg is held, the first comes back.
     await p.locator(`.held-call[data-call-id="${first.caller.callId}"]`).getByRole('button', { name: 'Resume' }).click();
-    await poll(() => reinvites(second.leg), ['sendonly']);
-    await poll(() => reinvites(first.leg), ['sendonly', 'sendrecv']);
-    await second.caller.waitFor('hold.started');
-    await first.caller.waitFor('hold.stopped');
+    await eventually(() => reinvites(second.leg), ['sendonly']);
+    await eventually(() => reinvites(first.leg), ['sendonly', 'sendrecv']);
+    await eventually(() => agentHolds(second.caller), ['hold.started']);
+    await eventually(() => agentHolds(first.caller), ['hold.started', 'hold.stopped']);
     await p.locator(`.on-call[data-call-id="${first.caller.callId}"]`).waitFor();
 
     // Hang up the held one from its row, then the one alice talks to: each leg gets its BYE.

@@ -154,9 +154,55 @@ export class CallSession {
     }
   }
 
-  /** Hold or resume with a re-INVITE (a=sendonly / a=sendrecv); media tracks follow the answer. */
-  async hold(on: boolean): Promise<void> {
-    if (this.value.state !== 'established' || this.value.held === on || this.value.holdPending) return;
+  /**
+   * Hold or resume with a re-INVITE (a=sendonly / a=sendrecv); media tracks follow the
+   * answer. Asked again while one is in flight (a quick Hold then Resume, a swap and a
+   * swap back): the last wish is sent once the first is answered, and both calls
+   * resolve after it.
+   */
+  hold(on: boolean): Promise<void> {
+    this.wished = on;
+    if (this.value.state !== 'established') return Promise.resolve();
+    if (this.holding) {
+      this.wantHeld = on;
+      return this.holding;
+    }
+    if (this.value.held === on) return Promise.resolve();
+    this.holding = (async () => {
+      let want: boolean | null = on;
+      while (want !== null && this.value.state === 'established' && this.value.held !== want) {
+        this.wantHeld = null;
+        await this.reinvite(want);
+        want = this.wantHeld;
+      }
+      this.wantHeld = null;
+    })().finally(() => {
+      this.holding = null;
+    });
+    return this.holding;
+  }
+
+  /** A hold or resume asked for while another was in flight (see `hold`). */
+  private wantHeld: boolean | null = null;
+  /** The hold state asked for last, sent or not yet. */
+  private wished: boolean | null = null;
+
+  /**
+   * Records a hold (true) or resume (false) as the latest wish before its re-INVITE can be
+   * sent (the caller awaits something first): a later wish overrides it whatever order the
+   * awaits finish in.
+   */
+  wish(on: boolean): void {
+    this.wished = on;
+  }
+
+  /** Whether this call is on hold or is being put on hold (the latest wish). */
+  get wantsHeld(): boolean {
+    return this.wished ?? this.value.held;
+  }
+  private holding: Promise<void> | null = null;
+
+  private async reinvite(on: boolean): Promise<void> {
     this.update({ holdPending: true });
     // `hold` is an option of SIP.js's Web SessionDescriptionHandler (offer a=sendonly / answer a=recvonly).
     const options: WebSdhOptions = { ...this.session.sessionDescriptionHandlerOptionsReInvite, hold: on };

@@ -130,11 +130,13 @@ export class CallSet {
    */
   async hold(session: CallSession, on: boolean): Promise<void> {
     if (!this.sessions.includes(session)) return;
+    // Now, before any await: a later request for this session wins over this one.
+    session.wish(on);
     if (!on) {
       this.focus(session);
       await this.holdOthers(session);
     }
-    await session.hold(on);
+    await session.hold(session.wantsHeld);
   }
 
   /** After the WebSocket came back: every session re-INVITEs on the new connection (a held one stays held). */
@@ -168,7 +170,8 @@ export class CallSet {
   }
 
   private async holdOthers(session: CallSession): Promise<void> {
-    await Promise.all(this.sessions.filter((s) => s !== session && s.call.state === 'established' && !s.call.held).map((s) => s.hold(true)));
+    // Every other call that talks or is about to (a resume in flight).
+    await Promise.all(this.sessions.filter((s) => s !== session && s.call.state === 'established' && !s.wantsHeld).map((s) => s.hold(true)));
   }
 
   private changed(session: CallSession, call: PhoneCall): void {
