@@ -138,7 +138,7 @@ export const routingBench: Bench = {
       figures,
       notes: [
         `${AGENTS} agents in ${QUEUES} queues, half the queues requiring a skill two thirds of the agents have; a decision is queue -> pick -> claim -> offer, then the offer withdrawn.`,
-        'The shared claim is what each node of a cluster does (a Lua script that takes the agent only if it is available with no offer); its rate is bound by Redis round trips.',
+        'The shared claim is what each node of a cluster does (a Lua script that takes the agent only if it has no offer and is available, or on fewer calls than its maxCalls on this node); its rate is bound by Redis round trips.',
       ],
     };
   },
