@@ -171,6 +171,10 @@ describe('call waiting over socket.io (routing.maxCallsPerAgent 2)', () => {
     expect(back.snapshot.agent).toMatchObject({ state: 'on-call', maxCalls: 2, calls: 2 });
     expect(back.snapshot.activeCall?.callId).toBe(c2);
     expect(back.snapshot.heldCalls?.map((c) => [c.callId, c.held])).toEqual([[c1, true]]);
+    // Supervisors see both calls.
+    const admin = await login(srv.url, 'admin');
+    const queues = await api(srv.url, 'GET', '/api/queues', { token: admin });
+    expect(queues.body.agents.find((x: { username: string }) => x.username === 'alice')).toMatchObject({ state: 'on-call', callId: c2, callIds: [c1, c2] });
 
     const swapped = recordEvents(back.socket, ['call.held', 'call.resumed']);
     expect(await request(back.socket, 'call.resume', { callId: c1 })).toEqual({ ok: true });

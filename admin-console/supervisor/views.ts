@@ -54,6 +54,11 @@ export function queueTiles(live: QueueSnapshot): HTMLElement {
 }
 
 function callCell(a: SupervisedAgent): HTMLElement {
+  // Call waiting: every call the agent is connected to, and a second offer ringing over them.
+  if (a.callIds && a.callIds.length > 1) {
+    return h('td', { class: 'small', 'data-calls': String(a.callIds.length) }, `${a.callIds.length} calls `, ...a.callIds.map((id) => h('div', { class: 'mono' }, id)));
+  }
+  if (a.callId && a.offeredCallId) return h('td', { class: 'small' }, h('div', { class: 'mono' }, a.callId), 'waiting: ringing ', h('span', { class: 'mono' }, a.offeredCallId));
   if (a.callId) return h('td', { class: 'mono small' }, a.callId);
   if (a.offeredCallId) return h('td', { class: 'small' }, 'ringing ', h('span', { class: 'mono' }, a.offeredCallId));
   return h('td', { class: 'muted' }, '—');

@@ -3,7 +3,8 @@
  * be on two calls (`routing.maxCallsPerAgent: 2`). A second caller pops while
  * she talks to the first, the pop says Answer will hold the first, answering
  * holds it (music on the PBX), Resume swaps, a reload brings both calls back,
- * and each call that ends gets its case form, one after the other.
+ * each call that ends gets its case form, one after the other, and the
+ * supervisor page shows the agent on two calls.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,17 @@ describe('call waiting in the widget', () => {
     await heldAda.getByText('Ada Lovelace').waitFor();
     await p.locator('.topbar[data-agent-state="on-call"]').waitFor();
     await screenshot(p, 'widget-call-on-hold');
+    // A supervisor (here the admin) sees alice on both calls.
+    const sup = await browser!.context.newPage();
+    sup.setDefaultTimeout(UI_TIMEOUT);
+    await sup.goto(`${server!.url}/supervisor/`);
+    await sup.locator('#login-username').fill('admin');
+    await sup.locator('#login-password').fill('admin-demo');
+    await sup.getByRole('button', { name: 'Sign in' }).click();
+    const row = sup.locator('#agents-live tr[data-agent="alice"][data-state="on-call"] td[data-calls="2"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain(ada.callId);
+    await sup.close();
 
     // Back to Ada: the other caller is held now.
     await heldAda.getByRole('button', { name: 'Resume' }).click();
