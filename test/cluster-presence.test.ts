@@ -131,6 +131,17 @@ describe('shared presence over Redis', () => {
     await until(() => catOn(b).state === 'after-call-work' && catOn(b).callIds.length === 0, 'after-call work on b');
   });
 
+  it('an agent added after start (the admin console) gets a record: their state reaches the others and they can be claimed', async () => {
+    prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
+    const a = await node('a');
+    const b = await node('b');
+    for (const n of [a, b]) n.board.upsert({ username: 'dee', displayName: 'Dee', queues: ['general'] });
+    a.board.set(a.board.get('dee')!, 'available');
+    await until(async () => (await a.shared.read('dee'))?.state === 'available', 'dee available in Redis');
+    await until(() => b.board.get('dee')!.state === 'available', 'dee available on b');
+    expect(await b.board.claim(b.board.get('dee')!, 'd1')).toBe(true);
+  });
+
   it('an agent who is away, unreachable or ringing cannot be claimed', async () => {
     prefix = `sbtest:${randomBytes(4).toString('hex')}:`;
     const a = await node('a');

@@ -285,10 +285,24 @@ export class SharedPresence {
       if (agent.callId) this.ownCalls.set(u, agent.callId);
       else this.ownCalls.delete(u);
     }
+    // An agent added after start (the admin console, or another node's change) has no record
+    // yet, and the update script changes only records that exist: write the whole record first.
+    if (!this.versions.has(u) && !this.seeded.has(u)) {
+      this.seeded.add(u);
+      void this.write(u, SEED, this.seedFields(agent), 'writing a new agent\'s record failed');
+    }
     if (fields.includes('offer')) this.localOffer(agent);
     const args = this.fieldsOf(agent, fields);
     if (args.length === 0) return;
     void this.write(u, UPDATE, args, 'writing to Redis failed');
+  }
+
+  /** Agents this node wrote a whole record for after start (see localChange). */
+  private readonly seeded = new Set<string>();
+
+  /** Every field of a record, as this node's mirror has the agent (offer and call empty: those are claimed). */
+  private seedFields(a: AgentPresence): string[] {
+    return [...this.fieldsOf(a, ['state', 'reachable', 'wrapUp']), 'offer', '', 'offerNode', '', 'call', '', 'callNode', '', 'calls', ''];
   }
 
   private localOffer(agent: AgentPresence): void {
@@ -412,11 +426,7 @@ export class SharedPresence {
     this.versions.clear();
     const agents = [...this.o.board.all()];
     const pipe = this.o.redis.pipeline();
-    for (const a of agents) {
-      const fields = this.fieldsOf(a, ['state', 'reachable', 'wrapUp']);
-      fields.push('offer', '', 'offerNode', '', 'call', '', 'callNode', '', 'calls', '');
-      pipe.eval(SEED, 1, this.key(a.username), this.channel, this.o.nodeId, ...fields);
-    }
+    for (const a of agents) pipe.eval(SEED, 1, this.key(a.username), this.channel, this.o.nodeId, ...this.seedFields(a));
     await pipe.exec();
     // Re-assert what this node holds, as it holds it now (an offer released meanwhile is not
     // brought back), unless another node took the agent meanwhile: then our offer goes.
