@@ -180,7 +180,8 @@ export function createSwitchboard(
   const sessions: SessionStoreLike = cluster?.sessions ?? new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
   sessions.purgeExpired();
   // A token outlives a restart; one of a user disabled or removed from the config must not.
-  sessions.revokeAllExcept(enabledAgents.map((a) => a.username));
+  // (A cluster node does it once it has the agents the other nodes share: in listen().)
+  if (!cluster) sessions.revokeAllExcept(enabledAgents.map((a) => a.username));
   const metrics = new Metrics();
   // SQLite: committed on the next event-loop turn. Scale-out: within 50 ms, in batches (data-layer-call-store.ts).
   const callStore = embedded ? new SqliteCallStore(db) : new DataLayerCallStore(data.calls, { log });
@@ -310,8 +311,11 @@ export function createSwitchboard(
   app.use(reportRoutes({ reports: data.reports, sessions, agents: agentStore }));
   app.use(queueRoutes({ snapshots, sessions, agents: agentStore }));
   const queueIds = new Set(config.queues.map((q) => q.id));
+  // Scale-out mode: console changes reach every node (connector/cluster/agent-sync.ts).
+  let agentSync: { changed(username: string): Promise<void> } | null = null;
   const agentAdmin = new AgentAdmin({
     db, store: agentStore, audit, presence, sessions, queues: queueIds,
+    changed: (u) => void agentSync?.changed(u),
     closeSockets: (u) => {
       agentsNs.revokedUser(u);
       supervisorNs.revokedUser(u);
@@ -324,6 +328,9 @@ export function createSwitchboard(
       }
     },
   });
+  if (cluster && data.agents) {
+    agentSync = cluster.shareAgents({ repo: data.agents, store: agentStore, applied: (after, before) => agentAdmin.appliedRemote(after, before) });
+  }
   app.use(adapterAdminRoutes({ manager, overrides, fromConfig: () => configAdapters, config, audit, sessions, agents: agentStore }));
   app.use(adminRoutes({ admin: agentAdmin, audit, agents: agentStore, sessions, flows, queues: config.queues, adapters, adapterConfigs: manager.configs, lastEvent: (id) => manager.lastEvent(id) }));
   app.use(simulatorRoutes(simulators));
@@ -368,6 +375,8 @@ export function createSwitchboard(
       await accountNumbers?.start();
       // A cluster node loads the shared state before it takes a call or a socket.
       await cluster?.start();
+      // Cluster-wide: every agent this node knows now, its config's and the ones other nodes' consoles added.
+      if (cluster) sessions.revokeAllExcept(agentStore.enabledUsernames());
       await manager.connectAll();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

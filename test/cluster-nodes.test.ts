@@ -31,8 +31,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** The spec of the last cluster started: `join` adds a node to it. */
+let lastSpec: ReturnType<typeof clusterSpec> | null = null;
+
+async function join(name: string): Promise<NodeProcess> {
+  const node = await startNode(name, lastSpec!);
+  nodes.push(node);
+  return node;
+}
+
 async function cluster(names: string[], extra: Record<string, unknown> = {}): Promise<NodeProcess[]> {
   const spec = clusterSpec(redis.url, db.schema);
+  lastSpec = spec;
   const started: NodeProcess[] = [];
   // One at a time: the first migrates the schema, the others find it done.
   for (const n of names) {
@@ -280,5 +290,41 @@ describe('several nodes', () => {
     }
     expect(await request(alice.socket, 'wrapup.finish', { callId: c1 })).toMatchObject({ ok: true });
     await offered(c3);
+  }, 120_000);
+  it('an agent the admin adds on node A logs in and takes calls on node B; disabled on B, they are off on A too; a node started later knows them', async () => {
+    const [a, b] = await cluster(['a', 'b']);
+    const adminA = await login(a!.url, 'admin', 'alice-demo');
+    const created = await api(a!.url, 'POST', '/api/admin/agents', {
+      token: adminA,
+      body: { username: 'zoe', displayName: 'Zoe New', password: 'zoe-password-1', role: 'agent', queues: ['support'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // Node B took the change (the bus, then PostgreSQL): zoe logs in there.
+    const loginOn = async (url: string) => (await api(url, 'POST', '/api/auth/login', { body: { username: 'zoe', password: 'zoe-password-1' } })) as { status: number; body: { token?: string } };
+    await expect.poll(async () => (await loginOn(b!.url)).status, { timeout: 10_000 }).toBe(200);
+    const zoe = await agentOn(b!, 'zoe', (await loginOn(b!.url)).body.token!);
+    expect(zoe.snapshot.agent).toMatchObject({ username: 'zoe', displayName: 'Zoe New', state: 'away' });
+    // Node A routes a call to her (her presence record exists for every node).
+    const pop = nextEvent(zoe.socket, 'call.offered', 20_000);
+    expect(await request(zoe.socket, 'agent.state.set', { state: 'available' })).toMatchObject({ ok: true });
+    const callId = await call(a!, '+14155550123');
+    expect((await pop).callId).toBe(callId);
+    const connected = nextEvent(zoe.socket, 'call.connected', 10_000);
+    expect(await request(zoe.socket, 'call.accept', { callId })).toEqual({ ok: true });
+    await connected;
+    await api(a!.url, 'POST', `/api/simulator/calls/${callId}/hangup`);
+
+    // A node started now has her too.
+    const c = await join('c');
+    expect((await loginOn(c.url)).status).toBe(200);
+
+    // Disabled on node B: she cannot log in on A or C, and A lists her disabled.
+    const adminB = await login(b!.url, 'admin', 'alice-demo');
+    const disabled = await api(b!.url, 'PATCH', '/api/admin/agents/zoe', { token: adminB, body: { disabled: true } });
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    await expect.poll(async () => (await loginOn(a!.url)).status, { timeout: 10_000 }).toBe(401);
+    await expect.poll(async () => (await loginOn(c.url)).status, { timeout: 10_000 }).toBe(401);
+    const listA = await api(a!.url, 'GET', '/api/admin/agents', { token: adminA });
+    expect(listA.body.agents.find((x: { username: string }) => x.username === 'zoe')).toMatchObject({ disabled: true, source: 'console' });
   }, 120_000);
 });

@@ -36,6 +36,8 @@ export interface AgentAdminDeps {
   closeSockets(username: string): void;
   /** Sets the agent away when they can be (withdraws a ringing offer); MUST NOT throw. */
   setAway(username: string): void;
+  /** Scale-out mode: a change was made here; the other nodes take it (connector/cluster/agent-sync.ts). MUST NOT throw. */
+  changed?(username: string): void;
 }
 
 export type AgentView = PublicAgent & { state: AgentState | null };
@@ -62,6 +64,7 @@ export class AgentAdmin {
       return created;
     })();
     this.d.presence.upsert(agent);
+    this.d.changed?.(agent.username);
     return publicAgent(agent);
   }
 
@@ -79,6 +82,7 @@ export class AgentAdmin {
     })();
     if (after.disabled && !before.disabled) this.takeOffline(username);
     else if (!after.disabled) this.d.presence.upsert(after);
+    this.d.changed?.(username);
     return publicAgent(after);
   }
 
@@ -92,6 +96,22 @@ export class AgentAdmin {
     })();
     this.d.sessions.revokeUser(username);
     this.d.closeSockets(username);
+    this.d.changed?.(username);
+  }
+
+  /**
+   * Another node's console changed this agent, and the store has taken it (scale-out
+   * mode): the live parts follow as they do for a change made here. The sessions were
+   * revoked where the change was made (revocations are shared); this node closes its
+   * own sockets of the agent.
+   */
+  appliedRemote(after: StoredAgent, before: StoredAgent | null): void {
+    if (after.disabled) {
+      if (before && !before.disabled) this.takeOffline(after.username);
+      return;
+    }
+    this.d.presence.upsert(after);
+    if (before && before.passwordHash !== after.passwordHash) this.d.closeSockets(after.username);
   }
 
   /**

@@ -151,6 +151,25 @@ export class AgentStore implements AgentDirectory {
     return next;
   }
 
+  /**
+   * Takes an agent as another node stored it (scale-out mode: connector/cluster/agent-sync.ts),
+   * every field and its times; the row's config hash stays, so a later change of the
+   * config file still applies at start-up. Returns the agent before, or null if new here.
+   */
+  replace(a: StoredAgent): StoredAgent | null {
+    const before = this.find(a.username) ?? null;
+    this.db
+      .prepare(
+        `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, config_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+         ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, password_hash = excluded.password_hash, role = excluded.role,
+           queues = excluded.queues, skills = excluded.skills, endpoint = excluded.endpoint, disabled = excluded.disabled,
+           source = excluded.source, updated_at = excluded.updated_at`,
+      )
+      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills)]), a.endpoint, a.disabled ? 1 : 0, a.source, a.createdAt, a.updatedAt);
+    return before;
+  }
+
   setPasswordHash(username: string, hash: string, now = new Date().toISOString()): boolean {
     return this.db.prepare('UPDATE agents SET password_hash = ?, updated_at = ? WHERE username = ?').run(hash, now, username).changes === 1;
   }

@@ -25,6 +25,7 @@ import type { Dispatcher } from '../calls/dispatcher.js';
 import type { Config } from '../config/schema.js';
 import { readSecret } from '../config/secrets.js';
 import { ClusterBus } from './bus.js';
+import { AgentSync, type AgentSyncOptions } from './agent-sync.js';
 import { ClusterCalls } from './cluster-calls.js';
 import { SharedPresence } from './shared-presence.js';
 import { ClusterSessionStore } from './token-sessions.js';
@@ -54,6 +55,8 @@ export interface ClusterNode {
   remoteWaiting(): ReadonlyArray<{ record: CallRecord }>;
   /** Binds the call center once it exists; returns what the `/agent` namespace talks to. */
   bind(parts: ClusterParts): AgentCalls;
+  /** Shares the admin console's agent changes with the other nodes (PostgreSQL + the bus); started by `start`. */
+  shareAgents(o: Omit<AgentSyncOptions, 'bus' | 'log'>): AgentSync;
   /** Connects to Redis and loads the shared state: MUST resolve before the node serves. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -98,6 +101,7 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     },
   });
   let calls: ClusterCalls | null = null;
+  let agentSync: AgentSync | null = null;
   /** Other nodes' waiting calls, refreshed each second. */
   let remote = new Map<string, Array<{ record: CallRecord }>>();
   let poller: NodeJS.Timeout | null = null;
@@ -132,9 +136,15 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       calls = new ClusterCalls({ local: p.callCenter, presence: shared, bus, nodeId, log });
       return calls;
     },
+    shareAgents(a) {
+      agentSync = new AgentSync({ ...a, bus, log });
+      return agentSync;
+    },
     async start() {
       await sessions.start();
       await bus.start();
+      // Agents first: the presence records are written for the agents the board has.
+      await agentSync?.start();
       await shared.start();
       bus.onNodeDown((node, reason) => {
         log.warn({ down: node, reason }, 'a cluster node is down; releasing its offers and calls');
@@ -158,6 +168,7 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     async close() {
       if (poller) clearInterval(poller);
       calls?.close();
+      agentSync?.close();
       shared.close();
       await Promise.allSettled([bus.close(), sessions.close()]);
       presenceSub.disconnect();

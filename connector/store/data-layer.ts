@@ -160,6 +160,17 @@ export interface CallRepo {
   get(callId: string): Promise<CallRecord | null>;
 }
 
+/**
+ * Agents shared by a cluster's nodes (PostgreSQL only): each node's SQLite keeps its
+ * copy; this is where the admin console's changes meet. The newer `updatedAt` wins.
+ */
+export interface SharedAgentRepo {
+  all(): Promise<import('../agents/agent-store.js').StoredAgent[]>;
+  get(username: string): Promise<import('../agents/agent-store.js').StoredAgent | null>;
+  /** Writes the agent unless a newer version of it is there; resolves true when written. */
+  put(agent: import('../agents/agent-store.js').StoredAgent): Promise<boolean>;
+}
+
 /** The three repositories over one database, and the figures read from it. */
 export interface DataLayer {
   /** `sqlite` or `postgres`: for logs and health, not for branching. */
@@ -171,6 +182,8 @@ export interface DataLayer {
   readonly reports: Reports;
   /** The supervisor view's figures over this database's call records. */
   readonly callStats: CallStats;
+  /** PostgreSQL: the agents the nodes share (connector/cluster/agent-sync.ts); absent on SQLite. */
+  readonly agents?: SharedAgentRepo;
   /**
    * Releases the connections (PostgreSQL: ends the pool once queries in flight finish).
    * No repository method may be called afterwards. Idempotent.

@@ -134,8 +134,31 @@ CREATE TABLE calls (
 CREATE INDEX calls_arrived_at ON calls (arrived_at);
 `;
 
+/**
+ * Step 2: agents as the admin console left them on any node (connector/cluster/agent-sync.ts).
+ * Times are the ISO text the nodes' SQLite stores use, compared as text (same format, UTC).
+ */
+const SHARED_AGENTS = `
+CREATE TABLE agents (
+  username      text PRIMARY KEY,
+  display_name  text NOT NULL,
+  password_hash text NOT NULL,
+  role          text NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+  queues        jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(queues) = 'array'),
+  skills        jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(skills) = 'array'),
+  endpoint      text,
+  disabled      boolean NOT NULL DEFAULT false,
+  source        text NOT NULL CHECK (source IN ('config', 'console')),
+  created_at    text NOT NULL,
+  updated_at    text NOT NULL
+);
+`;
+
 /** The schema history, oldest first. Append only. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [{ name: 'contacts, cases and calls', sql: INITIAL_SCHEMA }];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { name: 'contacts, cases and calls', sql: INITIAL_SCHEMA },
+  { name: 'agents shared by the nodes', sql: SHARED_AGENTS },
+];
 
 /** How long a process waits for another one's migration before giving up. */
 const MIGRATION_LOCK_WAIT_MS = 60_000;

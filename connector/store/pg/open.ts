@@ -8,6 +8,7 @@ import type { CountryCode } from '../../phone/normalize.js';
 import { PgReports } from '../../reports/pg-reports.js';
 import { PgCallStats } from '../../supervisor/pg-call-stats.js';
 import type { DataLayer } from '../data-layer.js';
+import { PgAgentRepo } from './agent-repo.js';
 import { PgCallRepo } from './call-repo.js';
 import { PgCaseRepo } from './case-repo.js';
 import { PgContactRepo } from './contact-repo.js';
@@ -76,6 +77,7 @@ export async function openPostgresDataLayer(options: PostgresDataLayerOptions): 
     calls: new PgCallRepo(pool, now),
     reports: new PgReports(pool),
     callStats: new PgCallStats(pool),
+    agents: new PgAgentRepo(pool),
     close(): Promise<void> {
       closing ??= pool.end();
       return closing;

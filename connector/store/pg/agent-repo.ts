@@ -1,0 +1,69 @@
+/**
+ * Agents shared by the nodes of a cluster (scale-out mode): the admin console's
+ * changes, wherever they were made. Each node keeps its own copy in SQLite
+ * (logins and role checks read it synchronously); connector/cluster/agent-sync.ts
+ * keeps the copies in step through this table and the cluster bus.
+ *
+ * A row is the whole agent as its node stored it; the newer `updated_at` wins,
+ * so a change that arrives late never undoes a later one.
+ */
+import type { Pool } from 'pg';
+import type { StoredAgent } from '../../agents/agent-store.js';
+import type { SharedAgentRepo } from '../data-layer.js';
+
+interface Row {
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: StoredAgent['role'];
+  queues: string[];
+  skills: string[];
+  endpoint: string | null;
+  disabled: boolean;
+  source: StoredAgent['source'];
+  created_at: string;
+  updated_at: string;
+}
+
+const fromRow = (r: Row): StoredAgent => ({
+  username: r.username,
+  displayName: r.display_name,
+  passwordHash: r.password_hash,
+  role: r.role,
+  queues: r.queues,
+  skills: r.skills,
+  endpoint: r.endpoint,
+  disabled: r.disabled,
+  source: r.source,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class PgAgentRepo implements SharedAgentRepo {
+  constructor(private readonly pool: Pool) {}
+
+  async all(): Promise<StoredAgent[]> {
+    const { rows } = await this.pool.query<Row>('SELECT * FROM agents ORDER BY username');
+    return rows.map(fromRow);
+  }
+
+  async get(username: string): Promise<StoredAgent | null> {
+    const { rows } = await this.pool.query<Row>('SELECT * FROM agents WHERE username = $1', [username]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** Writes the agent unless the table has a newer version of it; true when written. */
+  async put(a: StoredAgent): Promise<boolean> {
+    const r = await this.pool.query(
+      `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11)
+       ON CONFLICT (username) DO UPDATE SET
+         display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+         queues = EXCLUDED.queues, skills = EXCLUDED.skills, endpoint = EXCLUDED.endpoint, disabled = EXCLUDED.disabled,
+         source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+       WHERE agents.updated_at < EXCLUDED.updated_at`,
+      [a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify(a.skills), a.endpoint, a.disabled, a.source, a.createdAt, a.updatedAt],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+}

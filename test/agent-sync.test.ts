@@ -1,0 +1,106 @@
+/**
+ * Agents shared by a cluster's nodes (connector/cluster/agent-sync.ts) over the
+ * real PostgreSQL: two nodes' SQLite stores joined by the `agents` table and an
+ * in-memory bus. A change made on one node reaches the other; the newer change
+ * wins whichever arrives last; a node starting takes the newer rows and writes
+ * its own newer ones. The multi-process version is in test/cluster-nodes.test.ts.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentStore, type StoredAgent } from '../connector/agents/agent-store.js';
+import type { ClusterBus } from '../connector/cluster/bus.js';
+import { AgentSync } from '../connector/cluster/agent-sync.js';
+import { openDatabase } from '../connector/store/db.js';
+import type { DataLayer } from '../connector/store/data-layer.js';
+import { openPostgresDataLayer } from '../connector/store/pg/open.js';
+import { freshSchema } from './helpers/cluster-nodes.js';
+import { POSTGRES_URL } from './helpers/services.js';
+
+const log = pino({ level: 'silent' });
+let db: Awaited<ReturnType<typeof freshSchema>>;
+let layer: DataLayer;
+
+beforeAll(async () => {
+  db = await freshSchema();
+  layer = await openPostgresDataLayer({ url: POSTGRES_URL, schema: db.schema });
+}, 30_000);
+
+afterAll(async () => {
+  await layer?.close();
+  await db?.drop();
+});
+
+/** A bus that delivers each broadcast to every other subscriber at once. */
+function busFor(node: string, all: Map<string, Set<(msg: unknown, from: string) => void>>): ClusterBus {
+  return {
+    subscribe: (topic: string, fn: (msg: unknown, from: string) => void) => {
+      const set = all.get(`${node}:${topic}`) ?? new Set();
+      all.set(`${node}:${topic}`, set.add(fn));
+      return () => set.delete(fn);
+    },
+    publish: async (topic: string, msg: unknown) => {
+      for (const [key, set] of all) if (!key.startsWith(`${node}:`) && key.endsWith(`:${topic}`)) for (const fn of set) fn(msg, node);
+    },
+  } as unknown as ClusterBus;
+}
+
+function node(name: string, subs: Map<string, Set<(msg: unknown, from: string) => void>>) {
+  const store = new AgentStore(openDatabase(':memory:'));
+  const applied: Array<{ after: StoredAgent; before: StoredAgent | null }> = [];
+  const sync = new AgentSync({ repo: layer.agents!, bus: busFor(name, subs), store, applied: (after, before) => applied.push({ after, before }), log });
+  return { store, sync, applied };
+}
+
+const agent = (username: string, updatedAt: string, extra: Partial<StoredAgent> = {}): StoredAgent => ({
+  username, displayName: username, passwordHash: 'scrypt$1$1$1$AAAA$BBBB', role: 'agent', queues: ['support'], skills: [], endpoint: null,
+  disabled: false, source: 'console', createdAt: '2026-11-22T10:00:00.000Z', updatedAt, ...extra,
+});
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('agents shared through PostgreSQL', () => {
+  it('the newer version wins in the table, whichever is written last', async () => {
+    const repo = layer.agents!;
+    expect(await repo.put(agent('kim', '2026-11-22T10:00:02.000Z', { displayName: 'Kim 2' }))).toBe(true);
+    expect(await repo.put(agent('kim', '2026-11-22T10:00:01.000Z', { displayName: 'Kim 1' }))).toBe(false);
+    expect((await repo.get('kim'))?.displayName).toBe('Kim 2');
+    expect(await repo.put(agent('kim', '2026-11-22T10:00:03.000Z', { displayName: 'Kim 3', queues: ['billing'], skills: ['fr'], disabled: true }))).toBe(true);
+    expect(await repo.get('kim')).toMatchObject({ displayName: 'Kim 3', queues: ['billing'], skills: ['fr'], disabled: true });
+    expect(await repo.get('nobody')).toBeNull();
+  });
+
+  it('a change on one node reaches the other; a late older change does not undo it; a starting node catches up', async () => {
+    const subs = new Map<string, Set<(msg: unknown, from: string) => void>>();
+    const a = node('a', subs);
+    const b = node('b', subs);
+    await a.sync.start();
+    await b.sync.start();
+    // Node a's console creates lee.
+    a.store.create({ username: 'lee', displayName: 'Lee', passwordHash: 'scrypt$1$1$1$AAAA$BBBB', role: 'agent', queues: ['support'], endpoint: null, source: 'console' }, '2026-11-22T11:00:00.000Z');
+    await a.sync.changed('lee');
+    await until(() => b.store.find('lee') !== undefined, 'lee on b');
+    expect(b.applied.at(-1)).toMatchObject({ after: { username: 'lee', displayName: 'Lee' }, before: null });
+    // Node b disables her later; node a takes it.
+    b.store.update('lee', { disabled: true }, '2026-11-22T11:00:05.000Z');
+    await b.sync.changed('lee');
+    await until(() => a.store.find('lee')?.disabled === true, 'lee disabled on a');
+    // An older change made on a (its clock behind) loses: nobody takes it back.
+    a.store.update('lee', { displayName: 'Lee Old' }, '2026-11-22T11:00:01.000Z');
+    await a.sync.changed('lee');
+    expect((await layer.agents!.get('lee'))?.disabled).toBe(true);
+    expect(b.store.find('lee')).toMatchObject({ disabled: true, displayName: 'Lee' });
+    // A node starting now has lee, and writes its own newer agent for the others.
+    const c = node('c', subs);
+    c.store.create({ username: 'max', displayName: 'Max', passwordHash: 'scrypt$1$1$1$AAAA$BBBB', role: 'agent', queues: [], endpoint: null, source: 'console' }, '2026-11-22T12:00:00.000Z');
+    await c.sync.start();
+    expect(c.store.find('lee')).toMatchObject({ disabled: true });
+    await until(() => a.store.find('max') !== undefined && b.store.find('max') !== undefined, 'max on a and b');
+    for (const n of [a, b, c]) n.sync.close();
+  });
+});
