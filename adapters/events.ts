@@ -66,6 +66,18 @@ export interface AgentLegEnded extends Base {
   reason: EndReason;
 }
 
+/**
+ * The agent's phone put its bridged leg on hold (its own Hold button: a re-INVITE
+ * with a=sendonly or inactive), or took it off hold. Optional: adapters that see it
+ * (ARI ChannelHold / ChannelUnhold, ESL CHANNEL_HOLD / CHANNEL_UNHOLD) emit it, so a
+ * swap made on a desk phone reaches the widget and the caller hears music.
+ */
+export interface AgentLegHeld extends Base {
+  type: 'agent.leg.held';
+  legId: string;
+  held: boolean;
+}
+
 export interface CallConnected extends Base {
   type: 'call.connected';
   legId: string;
@@ -115,6 +127,7 @@ export type PbxEvent =
   | AgentRinging
   | AgentAnswered
   | AgentLegEnded
+  | AgentLegHeld
   | CallConnected
   | CallEnded
   | ObservedRinging

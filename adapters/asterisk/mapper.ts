@@ -85,6 +85,13 @@ export function mapAriEvent(e: AriEvent, view: MapperView): Out {
       return ended(e.channel.id, e.cause, view, base, true);
     case 'Dial':
       return dial(e, view, base);
+    case 'ChannelHold':
+    case 'ChannelUnhold': {
+      // The agent's phone held or resumed its leg (a desk phone's own Hold button).
+      const r = view.channel(e.channel.id);
+      if (r?.role !== 'leg' || !r.bridged || r.ended) return [];
+      return [{ ...base, type: 'agent.leg.held', callId: r.callId, legId: e.channel.id, held: e.type === 'ChannelHold' }];
+    }
     default:
       return [];
   }

@@ -98,6 +98,11 @@ export function mapEslEvent(e: EslEvent, view: MapperView): PbxEvent[] {
     case 'CHANNEL_HANGUP':
     case 'CHANNEL_HANGUP_COMPLETE':
       return ended(id, e.get('Hangup-Cause') ?? null, r, base);
+    case 'CHANNEL_HOLD':
+    case 'CHANNEL_UNHOLD':
+      // The agent's phone held or resumed its bridged leg (a desk phone's own Hold button).
+      if (r?.role !== 'leg' || !r.bridged || r.ended) return [];
+      return [{ ...base, type: 'agent.leg.held', callId: r.callId, legId: id, held: e.name === 'CHANNEL_HOLD' }];
     default:
       return [];
   }

@@ -168,6 +168,8 @@ export class CallCenter {
       case 'agent.leg.ended':
         if (call.offer?.legId === e.legId) this.o.dispatcher.withdraw(call, 'declined', { requeue: true, exclude: true });
         return;
+      case 'agent.leg.held':
+        return this.legHeld(call, e.legId, e.held);
       case 'call.connected':
         return this.connected(call, e.legId, e.at);
       case 'call.ended':
@@ -552,6 +554,19 @@ export class CallCenter {
     call.heldByAgent = null;
     this.o.log.info({ callId: call.record.callId, agent: call.record.agent }, 'call resumed');
     this.o.notifier.callHold?.(call.record.agent, call.record.callId, false);
+  }
+
+  /**
+   * The agent's phone held or resumed the bridged leg itself (a desk phone's Hold or
+   * swap buttons): the caller gets music (or not) and the widget follows. The phone
+   * holds its other call itself when it resumes one, so nothing else is held here.
+   */
+  private legHeld(call: LiveCall, legId: string, held: boolean): void {
+    const agent = call.record.agent ? this.o.presence.get(call.record.agent) : undefined;
+    if (call.bridgedLegId !== legId || call.record.phase !== 'connected' || !agent) return;
+    if (held) return this.holdCall(call);
+    this.resumeCall(call);
+    this.o.presence.setCall(agent, call.record.callId, agent.callIds);
   }
 
   /**

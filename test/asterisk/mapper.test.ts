@@ -133,6 +133,22 @@ describe('the ARI mapper, event by event', () => {
     expect(callRole({ endRequest: 'agent' }).run([destroyed as AriEvent])).toMatchObject([{ reason: 'agent-hangup' }]);
   });
 
+  it('the agent\'s phone holding or resuming its bridged leg: agent.leg.held; not for a leg not bridged, nor the caller', () => {
+    const leg = (bridged: boolean): ChannelRole => ({ role: 'leg', callId: CALLER, endpoint: 'PJSIP/alice', answered: true, bridged, ended: false, cancelled: false, cause: null });
+    const channel = (destroyed as Extract<AriEvent, { type: 'ChannelDestroyed' }>).channel;
+    const hold = (type: 'ChannelHold' | 'ChannelUnhold', id: string): AriEvent => ({ type, application: 'switchboard', timestamp: '2026-11-22T10:00:00.000+0000', channel: { ...channel, id } }) as AriEvent;
+    for (const e of [hold('ChannelHold', 'leg-1'), hold('ChannelUnhold', 'leg-1')]) expect(swagger.validate(e, 'Event')).toEqual([]);
+    const roles = callRole();
+    roles.roles.set('leg-1', leg(true));
+    expect(roles.run([hold('ChannelHold', 'leg-1'), hold('ChannelUnhold', 'leg-1')])).toMatchObject([
+      { type: 'agent.leg.held', callId: CALLER, legId: 'leg-1', held: true },
+      { type: 'agent.leg.held', callId: CALLER, legId: 'leg-1', held: false },
+    ]);
+    const notBridged = callRole();
+    notBridged.roles.set('leg-1', leg(false));
+    expect(notBridged.run([hold('ChannelHold', 'leg-1'), hold('ChannelHold', CALLER)])).toEqual([]);
+  });
+
   it('ChannelDestroyed before StasisEnd (reordered) ends the call once, with its cause', () => {
     const roles = callRole();
     const busy = { ...(destroyed as Extract<AriEvent, { type: 'ChannelDestroyed' }>), cause: Q850.USER_BUSY };

@@ -49,7 +49,7 @@ describe('FreeSWITCH adapter under faults', () => {
       const subs = subscriptions();
       expect(subs).toHaveLength(2);
       expect(subs[1]).toBe(subs[0]);
-      expect(subs[0]).toBe('event json CHANNEL_CREATE CHANNEL_PARK CHANNEL_ANSWER CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE DTMF RECORD_STOP BACKGROUND_JOB');
+      expect(subs[0]).toBe('event json CHANNEL_CREATE CHANNEL_PARK CHANNEL_ANSWER CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE DTMF RECORD_STOP BACKGROUND_JOB CHANNEL_HOLD CHANNEL_UNHOLD');
       rig.fake.far.pressDigits(callId, '3');
       await rec.next('call.dtmf', (e) => e.digit === '3');
       expect(rec.events.filter((e) => e.type === 'call.dtmf').map((e) => (e as { digit: string }).digit)).toEqual(['3']);

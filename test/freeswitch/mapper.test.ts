@@ -99,6 +99,24 @@ describe('the ESL mapper on fixture sequences', () => {
     expect(ours.run(events.slice(3)).at(-1)).toMatchObject({ type: 'call.ended', reason: 'system-hangup' });
   });
 
+  it('the agent\'s phone holding or resuming its bridged leg: agent.leg.held; not for a leg not bridged, nor the caller', () => {
+    const holdOf = (name: string, id: string): EslEvent => {
+      const m = jsonEvent(JSON.stringify({ 'Event-Name': name, 'Unique-ID': id, 'Event-Date-Timestamp': '1763800000000000', 'Core-UUID': 'c', 'Event-Sequence': String(Math.random()).slice(2) }));
+      if (m.type !== 'event') throw new Error(m.type);
+      return m.event;
+    };
+    const roles = new Roles();
+    roles.roles.set(LEG, { ...leg(), answered: true, bridged: true } as ChannelRole);
+    expect(roles.run([holdOf('CHANNEL_HOLD', LEG), holdOf('CHANNEL_UNHOLD', LEG)])).toMatchObject([
+      { type: 'agent.leg.held', callId: CALLER, legId: LEG, held: true },
+      { type: 'agent.leg.held', callId: CALLER, legId: LEG, held: false },
+    ]);
+    const ringing = new Roles();
+    ringing.roles.set(LEG, leg());
+    ringing.roles.set(CALLER, { role: 'call', answered: true, ended: false, endRequest: null } as ChannelRole);
+    expect(ringing.run([holdOf('CHANNEL_HOLD', LEG), holdOf('CHANNEL_HOLD', CALLER)])).toEqual([]);
+  });
+
   it('calls parked without switchboard_app, or for another application, are not ours', () => {
     expect(new Roles().run(fixture('foreign-calls.json'))).toEqual([]);
   });

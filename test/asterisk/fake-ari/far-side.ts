@@ -52,6 +52,12 @@ export class FarSide {
     if (ch.originate) this.pbx.enterStasis(ch, ch.originate.app, ch.originate.args);
   }
 
+  /** The agent's desk phone presses Hold (a re-INVITE with a=sendonly) or resumes: ChannelHold / ChannelUnhold. */
+  holdLeg(legId: string, on: boolean): void {
+    const ch = this.live(legId);
+    this.pbx.emit(on ? 'ChannelHold' : 'ChannelUnhold', { channel: this.pbx.snap(ch) }, this.pbx.channelApps(ch));
+  }
+
   /** The agent's phone rejects the leg (486 Busy -> cause 17, 603 Decline -> cause 21). */
   rejectLeg(legId: string, cause = 21): void {
     const ch = this.live(legId);
