@@ -1,9 +1,11 @@
 /**
  * Agents shared by a cluster's nodes (connector/cluster/agent-sync.ts) over the
  * real PostgreSQL: two nodes' SQLite stores joined by the `agents` table and an
- * in-memory bus. A change made on one node reaches the other; the newer change
- * wins whichever arrives last; a node starting takes the newer rows and writes
- * its own newer ones. The multi-process version is in test/cluster-nodes.test.ts.
+ * in-memory bus. A change made on one node reaches the other; the later write
+ * wins (PostgreSQL's version, not the nodes' clocks); a node starting takes the
+ * cluster's rows and writes the agents only it has. More cases (config files,
+ * missed notices, clock skew) in test/agent-sync-races.test.ts; the
+ * multi-process version is in test/cluster-nodes.test.ts.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +43,7 @@ function busFor(node: string, all: Map<string, Set<(msg: unknown, from: string) 
     publish: async (topic: string, msg: unknown) => {
       for (const [key, set] of all) if (!key.startsWith(`${node}:`) && key.endsWith(`:${topic}`)) for (const fn of set) fn(msg, node);
     },
+    onReconnect: () => () => undefined,
   } as unknown as ClusterBus;
 }
 
@@ -65,17 +68,17 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 describe('agents shared through PostgreSQL', () => {
-  it('the newer version wins in the table, whichever is written last', async () => {
+  it('every write gets the next version; the later write wins whatever its clock says', async () => {
     const repo = layer.agents!;
-    expect(await repo.put(agent('kim', '2026-11-22T10:00:02.000Z', { displayName: 'Kim 2' }))).toBe(true);
-    expect(await repo.put(agent('kim', '2026-11-22T10:00:01.000Z', { displayName: 'Kim 1' }))).toBe(false);
-    expect((await repo.get('kim'))?.displayName).toBe('Kim 2');
-    expect(await repo.put(agent('kim', '2026-11-22T10:00:03.000Z', { displayName: 'Kim 3', queues: ['billing'], skills: ['fr'], disabled: true }))).toBe(true);
-    expect(await repo.get('kim')).toMatchObject({ displayName: 'Kim 3', queues: ['billing'], skills: ['fr'], disabled: true });
+    expect(await repo.put(agent('kim', '2026-11-22T10:00:02.000Z', { displayName: 'Kim 2' }), 'h1')).toMatchObject({ version: 1, displayName: 'Kim 2', configHash: 'h1' });
+    expect(await repo.put(agent('kim', '2026-11-22T10:00:01.000Z', { displayName: 'Kim 1' }), null)).toMatchObject({ version: 2, displayName: 'Kim 1', configHash: null });
+    expect((await repo.get('kim'))?.displayName).toBe('Kim 1');
+    expect(await repo.put(agent('kim', '2026-11-22T10:00:03.000Z', { displayName: 'Kim 3', queues: ['billing'], skills: ['fr'], disabled: true }), null)).toMatchObject({ version: 3 });
+    expect(await repo.get('kim')).toMatchObject({ displayName: 'Kim 3', queues: ['billing'], skills: ['fr'], disabled: true, version: 3 });
     expect(await repo.get('nobody')).toBeNull();
   });
 
-  it('a change on one node reaches the other; a late older change does not undo it; a starting node catches up', async () => {
+  it('a change on one node reaches the other, in the order PostgreSQL took them; a starting node catches up', async () => {
     const subs = new Map<string, Set<(msg: unknown, from: string) => void>>();
     const a = node('a', subs);
     const b = node('b', subs);
@@ -90,11 +93,11 @@ describe('agents shared through PostgreSQL', () => {
     b.store.update('lee', { disabled: true }, '2026-11-22T11:00:05.000Z');
     await b.sync.changed('lee');
     await until(() => a.store.find('lee')?.disabled === true, 'lee disabled on a');
-    // An older change made on a (its clock behind) loses: nobody takes it back.
-    a.store.update('lee', { displayName: 'Lee Old' }, '2026-11-22T11:00:01.000Z');
+    // A change made on a with its clock behind still wins: it was written last.
+    a.store.update('lee', { displayName: 'Lee Renamed' }, '2026-11-22T11:00:01.000Z');
     await a.sync.changed('lee');
-    expect((await layer.agents!.get('lee'))?.disabled).toBe(true);
-    expect(b.store.find('lee')).toMatchObject({ disabled: true, displayName: 'Lee' });
+    await until(() => b.store.find('lee')?.displayName === 'Lee Renamed', 'the rename on b');
+    expect(b.store.find('lee')).toMatchObject({ disabled: true });
     // A node starting now has lee, and writes its own newer agent for the others.
     const c = node('c', subs);
     c.store.create({ username: 'max', displayName: 'Max', passwordHash: 'scrypt$1$1$1$AAAA$BBBB', role: 'agent', queues: [], endpoint: null, source: 'console' }, '2026-11-22T12:00:00.000Z');

@@ -152,21 +152,30 @@ export class AgentStore implements AgentDirectory {
   }
 
   /**
-   * Takes an agent as another node stored it (scale-out mode: connector/cluster/agent-sync.ts),
-   * every field and its times; the row's config hash stays, so a later change of the
-   * config file still applies at start-up. Returns the agent before, or null if new here.
+   * The hash of the config entry last applied to this agent (`applyConfig`); null for a
+   * console agent or one that left the config; undefined when there is no such agent.
    */
-  replace(a: StoredAgent): StoredAgent | null {
+  configHashOf(username: string): string | null | undefined {
+    return this.byName.get(username)?.config_hash;
+  }
+
+  /**
+   * Takes an agent as the cluster has it (scale-out mode: connector/cluster/agent-sync.ts),
+   * every field, its times and the hash of the config entry the cluster applied to it, so
+   * a later change of that entry in the config file still applies at start-up and an
+   * unchanged one does not. Returns the agent before, or null if new here.
+   */
+  replace(a: StoredAgent, configHash: string | null): StoredAgent | null {
     const before = this.find(a.username) ?? null;
     this.db
       .prepare(
         `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, config_hash, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, password_hash = excluded.password_hash, role = excluded.role,
            queues = excluded.queues, skills = excluded.skills, endpoint = excluded.endpoint, disabled = excluded.disabled,
-           source = excluded.source, updated_at = excluded.updated_at`,
+           source = excluded.source, config_hash = excluded.config_hash, updated_at = excluded.updated_at`,
       )
-      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills)]), a.endpoint, a.disabled ? 1 : 0, a.source, a.createdAt, a.updatedAt);
+      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills)]), a.endpoint, a.disabled ? 1 : 0, a.source, configHash, a.createdAt, a.updatedAt);
     return before;
   }
 

@@ -102,6 +102,8 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
   });
   let calls: ClusterCalls | null = null;
   let agentSync: AgentSync | null = null;
+  /** The shared presence runs (agents taken before it starts are read by its own start). */
+  let started = false;
   /** Other nodes' waiting calls, refreshed each second. */
   let remote = new Map<string, Array<{ record: CallRecord }>>();
   let poller: NodeJS.Timeout | null = null;
@@ -137,7 +139,16 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       return calls;
     },
     shareAgents(a) {
-      agentSync = new AgentSync({ ...a, bus, log });
+      agentSync = new AgentSync({
+        ...a,
+        bus,
+        log,
+        applied: (after, before) => {
+          a.applied(after, before);
+          // Joined this board after their presence record may have changed: read it.
+          if (!after.disabled && started) void shared.reload(after.username);
+        },
+      });
       return agentSync;
     },
     async start() {
@@ -146,6 +157,7 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       // Agents first: the presence records are written for the agents the board has.
       await agentSync?.start();
       await shared.start();
+      started = true;
       bus.onNodeDown((node, reason) => {
         log.warn({ down: node, reason }, 'a cluster node is down; releasing its offers and calls');
         // Retried: a Redis hiccup as a node dies must not leave its agents held for good.

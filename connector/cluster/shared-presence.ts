@@ -287,18 +287,13 @@ export class SharedPresence {
     }
     // An agent added after start (the admin console, or another node's change) has no record
     // yet, and the update script changes only records that exist: write the whole record first.
-    if (!this.versions.has(u) && !this.seeded.has(u)) {
-      this.seeded.add(u);
-      void this.write(u, SEED, this.seedFields(agent), 'writing a new agent\'s record failed');
-    }
+    // (SEED fills only missing fields: harmless when the record exists after all.)
+    if (!this.versions.has(u)) void this.write(u, SEED, this.seedFields(agent), 'writing a new agent\'s record failed');
     if (fields.includes('offer')) this.localOffer(agent);
     const args = this.fieldsOf(agent, fields);
     if (args.length === 0) return;
     void this.write(u, UPDATE, args, 'writing to Redis failed');
   }
-
-  /** Agents this node wrote a whole record for after start (see localChange). */
-  private readonly seeded = new Set<string>();
 
   /** Every field of a record, as this node's mirror has the agent (offer and call empty: those are claimed). */
   private seedFields(a: AgentPresence): string[] {
@@ -364,6 +359,11 @@ export class SharedPresence {
         else if (wasDirty) void this.refresh(username);
       }
     }
+  }
+
+  /** Reads one agent's record into the mirror (an agent that just joined this node's board). */
+  reload(username: string): Promise<void> {
+    return this.refresh(username);
   }
 
   private async refresh(username: string): Promise<void> {

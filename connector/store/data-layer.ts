@@ -160,15 +160,19 @@ export interface CallRepo {
   get(callId: string): Promise<CallRecord | null>;
 }
 
+/** An agent as the cluster has it: the row, the version PostgreSQL gave its last write, the config hash. */
+export type SharedAgent = import('../agents/agent-store.js').StoredAgent & { version: number; configHash: string | null };
+
 /**
  * Agents shared by a cluster's nodes (PostgreSQL only): each node's SQLite keeps its
- * copy; this is where the admin console's changes meet. The newer `updatedAt` wins.
+ * copy; this is where the admin console's changes meet. Every write gets the next
+ * version: the later write wins, whatever the nodes' clocks say.
  */
 export interface SharedAgentRepo {
-  all(): Promise<import('../agents/agent-store.js').StoredAgent[]>;
-  get(username: string): Promise<import('../agents/agent-store.js').StoredAgent | null>;
-  /** Writes the agent unless a newer version of it is there; resolves true when written. */
-  put(agent: import('../agents/agent-store.js').StoredAgent): Promise<boolean>;
+  all(): Promise<SharedAgent[]>;
+  get(username: string): Promise<SharedAgent | null>;
+  /** Writes the agent (its whole row) and resolves with it and its new version. */
+  put(agent: import('../agents/agent-store.js').StoredAgent, configHash: string | null): Promise<SharedAgent>;
 }
 
 /** The three repositories over one database, and the figures read from it. */

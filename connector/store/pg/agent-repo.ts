@@ -4,12 +4,12 @@
  * (logins and role checks read it synchronously); connector/cluster/agent-sync.ts
  * keeps the copies in step through this table and the cluster bus.
  *
- * A row is the whole agent as its node stored it; the newer `updated_at` wins,
- * so a change that arrives late never undoes a later one.
+ * A row is the whole agent as the node that wrote it last stored it. Every write
+ * gets the next `version`, so the later write wins whatever the nodes' clocks say.
  */
 import type { Pool } from 'pg';
 import type { StoredAgent } from '../../agents/agent-store.js';
-import type { SharedAgentRepo } from '../data-layer.js';
+import type { SharedAgent, SharedAgentRepo } from '../data-layer.js';
 
 interface Row {
   username: string;
@@ -23,9 +23,11 @@ interface Row {
   source: StoredAgent['source'];
   created_at: string;
   updated_at: string;
+  version: number;
+  config_hash: string | null;
 }
 
-const fromRow = (r: Row): StoredAgent => ({
+const fromRow = (r: Row): SharedAgent => ({
   username: r.username,
   displayName: r.display_name,
   passwordHash: r.password_hash,
@@ -37,33 +39,35 @@ const fromRow = (r: Row): StoredAgent => ({
   source: r.source,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  version: Number(r.version),
+  configHash: r.config_hash,
 });
 
 export class PgAgentRepo implements SharedAgentRepo {
   constructor(private readonly pool: Pool) {}
 
-  async all(): Promise<StoredAgent[]> {
+  async all(): Promise<SharedAgent[]> {
     const { rows } = await this.pool.query<Row>('SELECT * FROM agents ORDER BY username');
     return rows.map(fromRow);
   }
 
-  async get(username: string): Promise<StoredAgent | null> {
+  async get(username: string): Promise<SharedAgent | null> {
     const { rows } = await this.pool.query<Row>('SELECT * FROM agents WHERE username = $1', [username]);
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  /** Writes the agent unless the table has a newer version of it; true when written. */
-  async put(a: StoredAgent): Promise<boolean> {
-    const r = await this.pool.query(
-      `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11)
+  async put(a: StoredAgent, configHash: string | null): Promise<SharedAgent> {
+    const { rows } = await this.pool.query<Row>(
+      `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, created_at, updated_at, config_hash)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (username) DO UPDATE SET
          display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
          queues = EXCLUDED.queues, skills = EXCLUDED.skills, endpoint = EXCLUDED.endpoint, disabled = EXCLUDED.disabled,
-         source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
-       WHERE agents.updated_at < EXCLUDED.updated_at`,
-      [a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify(a.skills), a.endpoint, a.disabled, a.source, a.createdAt, a.updatedAt],
+         source = EXCLUDED.source, updated_at = EXCLUDED.updated_at, config_hash = EXCLUDED.config_hash,
+         version = agents.version + 1
+       RETURNING *`,
+      [a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify(a.skills), a.endpoint, a.disabled, a.source, a.createdAt, a.updatedAt, configHash],
     );
-    return (r.rowCount ?? 0) > 0;
+    return fromRow(rows[0]!);
   }
 }

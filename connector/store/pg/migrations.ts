@@ -154,10 +154,20 @@ CREATE TABLE agents (
 );
 `;
 
+/**
+ * Step 3: a version PostgreSQL gives each write (the later write wins, whatever the nodes'
+ * clocks say), and the hash of the config entry the cluster applied to the agent.
+ */
+const AGENT_VERSIONS = `
+ALTER TABLE agents ADD COLUMN version bigint NOT NULL DEFAULT 1;
+ALTER TABLE agents ADD COLUMN config_hash text;
+`;
+
 /** The schema history, oldest first. Append only. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { name: 'contacts, cases and calls', sql: INITIAL_SCHEMA },
   { name: 'agents shared by the nodes', sql: SHARED_AGENTS },
+  { name: 'agent versions and config hashes', sql: AGENT_VERSIONS },
 ];
 
 /** How long a process waits for another one's migration before giving up. */
