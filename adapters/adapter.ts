@@ -46,7 +46,12 @@ export interface CallControl {
    * Digits pressed during the playback MUST still be emitted as `call.dtmf`.
    */
   play(callId: string, prompt: Prompt, signal: AbortSignal): Promise<PlaybackResult>;
-  /** Starts music (or a hold prompt) on hold until `signal` aborts. Resolves once started. */
+  /**
+   * Starts music (or a hold prompt) on hold until `signal` aborts. Resolves once started.
+   * Also on a call bridged to an agent (the agent put the caller on hold, or took a second
+   * call): the bridge MUST stay up. An adapter whose PBX cannot play music there MUST
+   * reject at once with `PBX_REJECTED` (the agent's phone then holds the call).
+   */
   hold(callId: string, signal: AbortSignal): Promise<void>;
   /**
    * Rings an agent's endpoint for this call. Resolves with the agent leg id once

@@ -142,6 +142,28 @@ export function describeAdapterContract(name: string, make: () => Promise<Contra
       ctl.abort();
     });
 
+    it('hold on a bridged call (call waiting) starts music, or refuses at once (PBX_REJECTED) where the PBX cannot; never hangs nor ends the call', async () => {
+      const callId = await inbound();
+      await s.adapter.answer(callId);
+      const legId = await ringing(callId);
+      await s.driver.agentAnswers(legId);
+      await log.next('agent.answered', (e) => e.legId === legId);
+      await s.adapter.bridge(callId, legId);
+      await log.next('call.connected', (e) => e.callId === callId);
+      const ctl = new AbortController();
+      const outcome = await Promise.race([
+        s.adapter.hold(callId, ctl.signal).then(
+          () => 'started',
+          (err: unknown) => (err instanceof AdapterError ? err.code : String(err)),
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 3 s'), 3_000)),
+      ]);
+      expect(['started', 'PBX_REJECTED']).toContain(outcome);
+      ctl.abort();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(log.events.filter((e) => e.type === 'call.ended' || e.type === 'agent.leg.ended')).toEqual([]);
+    });
+
     it('rings an agent, the agent answers, bridge connects the call', async () => {
       const callId = await inbound();
       await s.adapter.answer(callId);

@@ -53,6 +53,11 @@ export function play(h: TwilioAdapter, callId: string, prompt: Prompt, signal: A
 export async function hold(h: TwilioAdapter, callId: string, signal: AbortSignal): Promise<void> {
   const call = h.liveCall(callId);
   if (signal.aborted) return;
+  // Bridged by the agent's <Dial><Queue>: music would need the caller out of the bridge. The
+  // agent's phone holds the call instead (the softphone does so with call waiting).
+  if (call.bridgedLeg !== null) {
+    throw new AdapterError('PBX_REJECTED', `Twilio cannot play music to a caller bridged to an agent (call ${callId}); the agent's phone holds the call`, { adapterId: h.id });
+  }
   call.holds++;
   signal.addEventListener('abort', () => (call.holds = Math.max(0, call.holds - 1)), { once: true });
   if (call.inQueue) return;
