@@ -19,6 +19,7 @@ import { secondsBetween, type CallOutcome, type CallRecord, type CallStore } fro
 import type { Dispatcher } from './dispatcher.js';
 import type { LiveCall } from './live-call.js';
 import { callerAttributes } from './caller-attributes.js';
+import { CallHolds } from './call-holds.js';
 import type { AgentNotifier } from './notifier.js';
 import { buildScreenPop } from './screen-pop.js';
 import type { RoutingRule } from '../config/routing-schema.js';
@@ -84,13 +85,12 @@ export class CallCenter {
   private readonly unsubscribe: Array<() => void> = [];
   /** One timer per agent in after-call work with a limit; cleared when the wrap-up ends any other way. */
   private readonly wrapUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  /**
-   * Call waiting: calls that ended while their agent stayed on another one, not
-   * logged yet, per agent (oldest first). The reconnect snapshot carries them.
-   */
-  private readonly pendingWrapUps = new Map<string, string[]>();
+  /** Call waiting and hold: connected calls per agent, music on hold, calls waiting to be logged. */
+  private readonly holds: CallHolds;
 
-  constructor(private readonly o: CallCenterOptions) {}
+  constructor(private readonly o: CallCenterOptions) {
+    this.holds = new CallHolds({ liveCall: (id) => this.live.get(id), notifier: o.notifier, log: o.log });
+  }
 
   /** Follows an adapter's events; returns the function that stops following them. */
   attach(adapter: PbxAdapter): () => void {
@@ -134,7 +134,7 @@ export class CallCenter {
 
   /** Whether this process keeps `callId` as one of the agent's calls still to log (call waiting). */
   hasPendingWrapUp(username: string, callId: string): boolean {
-    return this.pendingWrapUps.get(username)?.includes(callId) ?? false;
+    return this.holds.hasPending(username, callId);
   }
 
   /** A call in progress on this node. */
@@ -364,11 +364,11 @@ export class CallCenter {
       // gives way to this call; it waits to be logged like any call that ends during another.
       if (agent.state === 'after-call-work' && agent.callId && agent.callId !== call.record.callId) {
         this.clearWrapUp(agent.username);
-        this.addPendingWrapUp(agent.username, agent.callId);
+        this.holds.addPending(agent.username, agent.callId);
       }
       // Call waiting: the agent's other calls go on hold before this caller is heard.
-      const others = agent.state === 'on-call' ? this.connectedCallsOf(agent).filter((c) => c !== call) : [];
-      for (const other of others) this.holdCall(other);
+      const others = agent.state === 'on-call' ? this.holds.connectedCallsOf(agent).filter((c) => c !== call) : [];
+      for (const other of others) this.holds.hold(other);
       this.o.presence.setOffer(agent, null);
       this.o.presence.setCall(agent, call.record.callId, [...others.map((c) => c.record.callId), call.record.callId]);
       this.o.presence.set(agent, 'on-call');
@@ -389,8 +389,7 @@ export class CallCenter {
     record.endedAt = at;
     record.endReason = call.endRequestedByAgent ? 'agent-hangup' : END_REASON[reason];
     call.hold?.abort();
-    call.heldByAgent?.abort();
-    call.heldByAgent = null;
+    this.holds.ended(call);
     this.o.dispatcher.forget(call);
     if (call.offer) this.o.dispatcher.withdraw(call, 'caller-hangup', { requeue: false, exclude: false });
     const outcome: CallOutcome =
@@ -409,12 +408,12 @@ export class CallCenter {
     this.o.log.info({ callId: record.callId, outcome, reason: record.endReason }, 'call ended');
     if (phase === 'connected' && record.agent) {
       const agent = this.o.presence.get(record.agent);
-      const staying = agent ? this.connectedCallsOf(agent) : [];
+      const staying = agent ? this.holds.connectedCallsOf(agent) : [];
       if (agent && staying.length > 0) {
         // Call waiting: the agent is still on another call (held until they resume it); this one waits to be logged.
         const focus = agent.callId !== record.callId && staying.some((c) => c.record.callId === agent.callId) ? agent.callId : staying[staying.length - 1]!.record.callId;
         this.o.presence.setCall(agent, focus, staying.map((c) => c.record.callId));
-        this.addPendingWrapUp(agent.username, record.callId);
+        this.holds.addPending(agent.username, record.callId);
         this.o.notifier.agentState(agent.username, this.o.presence.snapshot(agent));
       } else if (agent) {
         this.o.presence.set(agent, 'after-call-work');
@@ -526,36 +525,6 @@ export class CallCenter {
     return call;
   }
 
-  /** The calls the agent is connected to now, oldest first (more than one with call waiting). */
-  private connectedCallsOf(agent: AgentPresence): LiveCall[] {
-    const out: LiveCall[] = [];
-    for (const id of agent.callIds) {
-      const call = this.live.get(id);
-      if (call && call.record.phase === 'connected' && call.record.agent === agent.username) out.push(call);
-    }
-    return out;
-  }
-
-  /** Music for the caller while the agent is away from them; tells the agent's widgets. No-op when held. */
-  private holdCall(call: LiveCall): void {
-    if (call.heldByAgent || !call.record.agent) return;
-    const ctl = new AbortController();
-    call.heldByAgent = ctl;
-    call.adapter.hold(call.record.callId, ctl.signal).catch((err: unknown) => {
-      if (!isCallGone(err)) this.o.log.warn({ err, callId: call.record.callId }, 'music on hold failed; the caller is held in silence');
-    });
-    this.o.log.info({ callId: call.record.callId, agent: call.record.agent }, 'call held');
-    this.o.notifier.callHold?.(call.record.agent, call.record.callId, true);
-  }
-
-  private resumeCall(call: LiveCall): void {
-    if (!call.heldByAgent || !call.record.agent) return;
-    call.heldByAgent.abort();
-    call.heldByAgent = null;
-    this.o.log.info({ callId: call.record.callId, agent: call.record.agent }, 'call resumed');
-    this.o.notifier.callHold?.(call.record.agent, call.record.callId, false);
-  }
-
   /**
    * The agent's phone held or resumed the bridged leg itself (a desk phone's Hold or
    * swap buttons): the caller gets music (or not) and the widget follows. The phone
@@ -564,8 +533,8 @@ export class CallCenter {
   private legHeld(call: LiveCall, legId: string, held: boolean): void {
     const agent = call.record.agent ? this.o.presence.get(call.record.agent) : undefined;
     if (call.bridgedLegId !== legId || call.record.phase !== 'connected' || !agent) return;
-    if (held) return this.holdCall(call);
-    this.resumeCall(call);
+    if (held) return this.holds.hold(call);
+    this.holds.resume(call);
     this.o.presence.setCall(agent, call.record.callId, agent.callIds);
   }
 
@@ -576,7 +545,7 @@ export class CallCenter {
   hold(username: string, callId: string): void {
     const call = this.connectedCallOf(username, callId);
     if (call.heldByAgent) this.o.notifier.callHold?.(username, callId, true);
-    else this.holdCall(call);
+    else this.holds.hold(call);
   }
 
   /**
@@ -586,34 +555,21 @@ export class CallCenter {
   resume(username: string, callId: string): void {
     const call = this.connectedCallOf(username, callId);
     const agent = this.agent(username);
-    for (const other of this.connectedCallsOf(agent)) if (other !== call) this.holdCall(other);
+    for (const other of this.holds.connectedCallsOf(agent)) if (other !== call) this.holds.hold(other);
     // Not held: still said, so a softphone leg left on hold (a hold re-INVITE that raced) is taken off it.
-    if (call.heldByAgent) this.resumeCall(call);
+    if (call.heldByAgent) this.holds.resume(call);
     else this.o.notifier.callHold?.(username, callId, false);
     this.o.presence.setCall(agent, callId, agent.callIds);
-  }
-
-  private addPendingWrapUp(username: string, callId: string): void {
-    const list = this.pendingWrapUps.get(username) ?? [];
-    // A bounded list: the oldest unlogged calls stay in the call log (reports), not in the widget.
-    this.pendingWrapUps.set(username, [...list.filter((id) => id !== callId), callId].slice(-10));
-  }
-
-  /** A call that ended while its agent stayed on another one was logged (or skipped): forget it. */
-  private finishPendingWrapUp(username: string, callId: string): boolean {
-    const list = this.pendingWrapUps.get(username);
-    if (!list?.includes(callId)) return false;
-    const rest = list.filter((id) => id !== callId);
-    if (rest.length) this.pendingWrapUps.set(username, rest);
-    else this.pendingWrapUps.delete(username);
-    this.endWrapUpOf(callId);
-    return true;
   }
 
   /** Ends after-call work for this call (a case was saved, or the agent is done). */
   finishWrapUp(username: string, callId: string | null): boolean {
     const agent = this.agent(username);
-    if (callId !== null && agent.callId !== callId && this.finishPendingWrapUp(username, callId)) return true;
+    // Call waiting: a call that ended while the agent stayed on another one, now logged or skipped.
+    if (callId !== null && agent.callId !== callId && this.holds.takePending(username, callId)) {
+      this.endWrapUpOf(callId);
+      return true;
+    }
     if (agent.state !== 'after-call-work' || (callId !== null && agent.callId !== callId)) return false;
     this.clearWrapUp(username);
     this.endWrapUpOf(agent.callId);
@@ -668,7 +624,7 @@ export class CallCenter {
     const wrapUpOf = (r: CallRecord | null): WrapUp | null =>
       r?.connectedAt && r.endedAt ? { callId: r.callId, pop: popOf(r), connectedAt: r.connectedAt, endedAt: r.endedAt, endReason: r.endReason ?? 'caller-hangup' } : null;
     // Call waiting: the call the agent talks to, and the ones on hold. One call: it is the active one unless held.
-    const connected = agent.state === 'on-call' ? this.connectedCallsOf(agent) : [];
+    const connected = agent.state === 'on-call' ? this.holds.connectedCallsOf(agent) : [];
     const talking = connected.find((c) => c.record.callId === agent.callId && !c.heldByAgent) ?? null;
     const asActive = (c: LiveCall): ActiveCall => ({ callId: c.record.callId, pop: popOf(c.record), connectedAt: c.record.connectedAt ?? c.record.arrivedAt, ...(c.heldByAgent ? { held: true } : {}) });
     const activeCall: ActiveCall | null = talking
@@ -676,7 +632,7 @@ export class CallCenter {
       : connected.length === 0 && current && agent.state === 'on-call' && current.connectedAt
         ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt } // a call of another node (cluster)
         : null;
-    const pending = (this.pendingWrapUps.get(username) ?? []).flatMap((id) => wrapUpOf(this.getCall(id)) ?? []);
+    const pending = this.holds.pendingOf(username).flatMap((id) => wrapUpOf(this.getCall(id)) ?? []);
     const snapshot: SessionSnapshot = {
       agent: this.o.presence.snapshot(agent),
       awayReasons: [...(this.o.awayReasons ?? [])],
