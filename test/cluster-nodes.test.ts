@@ -327,4 +327,32 @@ describe('several nodes', () => {
     const listA = await api(a!.url, 'GET', '/api/admin/agents', { token: adminA });
     expect(listA.body.agents.find((x: { username: string }) => x.username === 'zoe')).toMatchObject({ disabled: true, source: 'console' });
   }, 120_000);
+  it('one line across nodes: an agent freed on node B gets node A\'s older caller before B\'s newer one', async () => {
+    const [a, b] = await cluster(['a', 'b'], { routing: { ringTimeoutMs: 60_000 } });
+    const alice = await agentOn(b!, 'alice');
+    const offers = recordEvents(alice.socket, ['call.offered']);
+    const older = await call(a!, '+14155550123');
+    await new Promise((r) => setTimeout(r, 300));
+    const newer = await call(b!, '+14155550124');
+    // Both wait (nobody is available); each node polls the other's line every second.
+    await new Promise((r) => setTimeout(r, 1_800));
+    // alice becomes available on node B, whose own caller is newer: B leaves her to A's call.
+    expect(await request(alice.socket, 'agent.state.set', { state: 'available' })).toMatchObject({ ok: true });
+    const first = async () => {
+      const until = Date.now() + 10_000;
+      while (offers.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      return offers[0]?.payload.callId as string | undefined;
+    };
+    expect(await first()).toBe(older);
+    const connected = nextEvent(alice.socket, 'call.connected', 10_000);
+    expect(await request(alice.socket, 'call.accept', { callId: older })).toEqual({ ok: true });
+    await connected;
+    const ended = nextEvent(alice.socket, 'call.ended', 10_000);
+    expect(await request(alice.socket, 'call.hangup', { callId: older })).toEqual({ ok: true });
+    await ended;
+    // Done with it: B's caller is next.
+    const next = nextEvent(alice.socket, 'call.offered', 10_000);
+    expect(await request(alice.socket, 'wrapup.finish', { callId: older })).toMatchObject({ ok: true });
+    expect((await next).callId).toBe(newer);
+  }, 120_000);
 });

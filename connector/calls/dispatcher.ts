@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { isCallGone } from '../../adapters/errors.js';
-import { hasRoom, type PresenceBoard } from '../agents/presence.js';
+import { hasRoom, type AgentPresence, type PresenceBoard } from '../agents/presence.js';
 import type { OfferWithdrawnReason } from '../protocol.js';
 import type { QueueConfig } from '../config/schema.js';
 import { isOpenAt } from '../../ivr/flow/hours.js';
@@ -46,6 +46,12 @@ export class Dispatcher {
     this.queues = new Map(o.queues.map((q) => [q.id, q]));
   }
 
+  /**
+   * Set by a cluster (connector/cluster/remote-line.ts): whether this agent should be
+   * left to another node's call waiting ahead of `call`, so that one line holds across nodes.
+   */
+  aheadElsewhere: ((agent: AgentPresence, call: LiveCall['record']) => boolean) | null = null;
+
   caseTypeFor(queue: string | null): QueueConfig['caseType'] {
     return this.queues.get(queue ?? '')?.caseType ?? 'technical_support';
   }
@@ -55,7 +61,7 @@ export class Dispatcher {
   }
 
   /** The calls waiting for an agent, in the order they will be offered (for supervisors). */
-  waitingCalls(): ReadonlyArray<Pick<LiveCall, 'record'>> {
+  waitingCalls(): ReadonlyArray<Pick<LiveCall, 'record' | 'declinedBy'>> {
     return this.waiting;
   }
 
@@ -155,7 +161,7 @@ export class Dispatcher {
       // Decliners are skipped while someone else could take the call; if nobody else
       // serves the queue, the call must still reach a human, so they get it again.
       if (call.declinedBy.size > 0 && !this.o.presence.hasUndeclinedAgent(queue, skills, call.declinedBy)) call.declinedBy.clear();
-      const agent = this.o.presence.pick(queue, skills, call.declinedBy, call.declinedWhileBusy);
+      const agent = this.pickFor(call, queue, skills);
       if (!agent) continue;
       this.remove(call);
       const claimed = this.o.presence.claim(agent, call.record.callId);
@@ -168,6 +174,17 @@ export class Dispatcher {
           this.claimed(call, agent.username, false);
         },
       );
+    }
+  }
+
+  /** The agent to offer `call` to: `PresenceBoard.pick`, passing over agents left to another node's older call. */
+  private pickFor(call: LiveCall, queue: string, skills: readonly string[]): AgentPresence | null {
+    const elsewhere = this.aheadElsewhere;
+    let excluded: ReadonlySet<string> = call.declinedBy;
+    for (;;) {
+      const agent = this.o.presence.pick(queue, skills, excluded, call.declinedWhileBusy);
+      if (!agent || !elsewhere?.(agent, call.record)) return agent;
+      excluded = new Set([...excluded, agent.username]);
     }
   }
 

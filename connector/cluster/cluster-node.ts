@@ -27,6 +27,7 @@ import { readSecret } from '../config/secrets.js';
 import { ClusterBus } from './bus.js';
 import { AgentSync, type AgentSyncOptions } from './agent-sync.js';
 import { ClusterCalls } from './cluster-calls.js';
+import { RemoteLine, type RemoteWaiting } from './remote-line.js';
 import { SharedPresence } from './shared-presence.js';
 import { ClusterSessionStore } from './token-sessions.js';
 
@@ -104,22 +105,26 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
   let agentSync: AgentSync | null = null;
   /** The shared presence runs (agents taken before it starts are read by its own start). */
   let started = false;
-  /** Other nodes' waiting calls, refreshed each second. */
-  let remote = new Map<string, Array<{ record: CallRecord }>>();
+  /** Other nodes' waiting calls, refreshed each second: the supervisors' whole line, and one line for routing. */
+  let remote = new Map<string, RemoteWaiting[]>();
+  const line = new RemoteLine();
   let poller: NodeJS.Timeout | null = null;
   const pollWaiting = async (): Promise<void> => {
-    const next = new Map<string, Array<{ record: CallRecord }>>();
+    const next = new Map<string, RemoteWaiting[]>();
     await Promise.all(
       bus.peers().map(async (node) => {
         try {
-          const records = await bus.request<CallRecord[]>(node, 'calls.waiting', {}, { timeoutMs: 900 });
-          next.set(node, records.map((record) => ({ record })));
+          const answer = await bus.request<unknown[]>(node, 'calls.waiting', {}, { timeoutMs: 900 });
+          next.set(node, answer.map(remoteWaiting));
         } catch {
           next.set(node, remote.get(node) ?? []); // slow or gone: keep the last view until its heartbeat says
         }
       }),
     );
     remote = next;
+    line.update(next);
+    // Calls of ours left waiting for another node's older call: offered now if that call went.
+    if (parts && parts.dispatcher.waitingCount > 0) parts.dispatcher.dispatch();
   };
 
   return {
@@ -130,11 +135,12 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       sessions.onRemoteRevocation((r) => fn(r.kind === 'except' ? null : r.username));
     },
     remoteWaiting() {
-      return [...remote.values()].flat();
+      return line.all();
     },
     bind(p) {
       parts = p;
-      bus.handle('calls.waiting', () => p.dispatcher.waitingCalls().map((c) => c.record));
+      bus.handle('calls.waiting', () => p.dispatcher.waitingCalls().map((c): RemoteWaiting => ({ record: c.record, declinedBy: [...c.declinedBy] })));
+      p.dispatcher.aheadElsewhere = (agent, record) => line.aheadElsewhere(agent, record);
       calls = new ClusterCalls({ local: p.callCenter, presence: shared, bus, nodeId, log });
       return calls;
     },
@@ -188,4 +194,11 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
       streamRedis.disconnect();
     },
   };
+}
+
+/** A waiting call as a peer reported it (a node of an older version sends the bare record). */
+function remoteWaiting(x: unknown): RemoteWaiting {
+  const w = x as Partial<RemoteWaiting> | null;
+  if (w && typeof w === 'object' && w.record) return { record: w.record, declinedBy: Array.isArray(w.declinedBy) ? w.declinedBy : [] };
+  return { record: x as CallRecord, declinedBy: [] };
 }
