@@ -229,6 +229,8 @@ export function createSwitchboard(
   callCenter = new CallCenter({
     presence,
     dispatcher,
+    // Agents with SIP settings use the widget's softphone, whose holds follow the connector's.
+    phoneFollowsWidget: (u) => phones.has(u),
     notifier: agentsNs,
     calls: callStore,
     flowFor: (dnis) => flows.flowFor(dnis),

@@ -56,6 +56,12 @@ export interface CallCenterOptions {
   log: Logger;
   /** After-call work ends by itself after this long (`routing.wrapUpSeconds`); 0 or absent: when the agent is done. */
   wrapUpMs?: number;
+  /**
+   * Whether the agent's phone is the widget's softphone. Its holds follow the connector's
+   * (`call.held` / `call.resumed`), so the PBX's reports of them (`agent.leg.held`) are
+   * echoes, possibly late, and are not taken as the agent's wish; a desk phone's are.
+   */
+  phoneFollowsWidget?: (username: string) => boolean;
 }
 
 /** What the lookup gives: the ANI in E.164 (null if it is not a number) and who is calling. */
@@ -533,6 +539,8 @@ export class CallCenter {
   private legHeld(call: LiveCall, legId: string, held: boolean): void {
     const agent = call.record.agent ? this.o.presence.get(call.record.agent) : undefined;
     if (call.bridgedLegId !== legId || call.record.phase !== 'connected' || !agent) return;
+    // The softphone re-INVITEs because the connector said so: an echo, and a late one could undo a later swap.
+    if (this.o.phoneFollowsWidget?.(agent.username)) return;
     if (held) return this.holds.hold(call);
     this.holds.resume(call);
     this.o.presence.setCall(agent, call.record.callId, agent.callIds);

@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import { isCallGone } from '../../adapters/errors.js';
 import { hasRoom, type AgentPresence, type PresenceBoard } from '../agents/presence.js';
+import { ranksAhead, type Ranked } from '../routing/rank.js';
 import type { OfferWithdrawnReason } from '../protocol.js';
 import type { QueueConfig } from '../config/schema.js';
 import { isOpenAt } from '../../ivr/flow/hours.js';
@@ -34,6 +35,8 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
+const NONE_LEFT: ReadonlyMap<string, Ranked> = new Map();
+
 /** An agent who pressed Accept this close to the ring timeout gets this long for the answer to arrive. */
 const ACCEPT_GRACE_MS = 5_000;
 
@@ -47,10 +50,11 @@ export class Dispatcher {
   }
 
   /**
-   * Set by a cluster (connector/cluster/remote-line.ts): whether this agent should be
-   * left to another node's call waiting ahead of `call`, so that one line holds across nodes.
+   * Set by a cluster (connector/cluster/remote-line.ts), asked once per dispatch: the free
+   * agents to leave to another node, each with the best remote call they could take there.
+   * A local call ranked behind that call is not offered to them: one line across nodes.
    */
-  aheadElsewhere: ((agent: AgentPresence, call: LiveCall['record']) => boolean) | null = null;
+  leftElsewhere: (() => ReadonlyMap<string, Ranked>) | null = null;
 
   caseTypeFor(queue: string | null): QueueConfig['caseType'] {
     return this.queues.get(queue ?? '')?.caseType ?? 'technical_support';
@@ -155,13 +159,14 @@ export class Dispatcher {
 
   /** Offers waiting calls to free agents, highest priority and oldest call first. */
   dispatch(): void {
+    const left = this.waiting.length > 0 ? (this.leftElsewhere?.() ?? NONE_LEFT) : NONE_LEFT;
     for (const call of [...this.waiting]) {
       const queue = call.record.queue ?? '';
       const skills = call.record.skills ?? [];
       // Decliners are skipped while someone else could take the call; if nobody else
       // serves the queue, the call must still reach a human, so they get it again.
       if (call.declinedBy.size > 0 && !this.o.presence.hasUndeclinedAgent(queue, skills, call.declinedBy)) call.declinedBy.clear();
-      const agent = this.pickFor(call, queue, skills);
+      const agent = this.pickFor(call, queue, skills, left);
       if (!agent) continue;
       this.remove(call);
       const claimed = this.o.presence.claim(agent, call.record.callId);
@@ -177,15 +182,19 @@ export class Dispatcher {
     }
   }
 
-  /** The agent to offer `call` to: `PresenceBoard.pick`, passing over agents left to another node's older call. */
-  private pickFor(call: LiveCall, queue: string, skills: readonly string[]): AgentPresence | null {
-    const elsewhere = this.aheadElsewhere;
-    let excluded: ReadonlySet<string> = call.declinedBy;
-    for (;;) {
-      const agent = this.o.presence.pick(queue, skills, excluded, call.declinedWhileBusy);
-      if (!agent || !elsewhere?.(agent, call.record)) return agent;
-      excluded = new Set([...excluded, agent.username]);
-    }
+  /**
+   * The agent to offer `call` to: `PresenceBoard.pick`, passing over free agents left to
+   * another node's call ranked ahead of this one. Then only another free agent will do:
+   * call waiting is for when nobody is free, and a free agent is, only busy elsewhere.
+   */
+  private pickFor(call: LiveCall, queue: string, skills: readonly string[], left: ReadonlyMap<string, Ranked>): AgentPresence | null {
+    const best = this.o.presence.pick(queue, skills, call.declinedBy, call.declinedWhileBusy);
+    const ahead = best ? left.get(best.username) : undefined;
+    if (!best || !ahead || !ranksAhead(ahead, call.record)) return best;
+    const excluded = new Set(call.declinedBy);
+    for (const [username, remote] of left) if (ranksAhead(remote, call.record)) excluded.add(username);
+    const next = this.o.presence.pick(queue, skills, excluded, call.declinedWhileBusy);
+    return next?.state === 'available' ? next : null;
   }
 
   /** A cluster claim came back: offer, or put the call back in line (the agent was taken elsewhere). */

@@ -114,7 +114,10 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     await Promise.all(
       bus.peers().map(async (node) => {
         try {
-          const answer = await bus.request<unknown[]>(node, 'calls.waiting', {}, { timeoutMs: 900 });
+          // `calls.line` (with who declined each call); a node of an older version knows only `calls.waiting`.
+          const answer = await bus
+            .request<unknown[]>(node, 'calls.line', {}, { timeoutMs: 900 })
+            .catch(() => bus.request<unknown[]>(node, 'calls.waiting', {}, { timeoutMs: 900 }));
           next.set(node, answer.map(remoteWaiting));
         } catch {
           next.set(node, remote.get(node) ?? []); // slow or gone: keep the last view until its heartbeat says
@@ -139,8 +142,10 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
     },
     bind(p) {
       parts = p;
-      bus.handle('calls.waiting', () => p.dispatcher.waitingCalls().map((c): RemoteWaiting => ({ record: c.record, declinedBy: [...c.declinedBy] })));
-      p.dispatcher.aheadElsewhere = (agent, record) => line.aheadElsewhere(agent, record);
+      // Bare records for nodes of an older version (their supervisor view reads them), and the line with decliners.
+      bus.handle('calls.waiting', () => p.dispatcher.waitingCalls().map((c) => c.record));
+      bus.handle('calls.line', () => p.dispatcher.waitingCalls().map((c): RemoteWaiting => ({ record: c.record, declinedBy: [...c.declinedBy] })));
+      p.dispatcher.leftElsewhere = () => line.leftElsewhere(o.presence.all());
       calls = new ClusterCalls({ local: p.callCenter, presence: shared, bus, nodeId, log });
       return calls;
     },

@@ -10,13 +10,15 @@
  * them). If so, the agent is left to that node.
  *
  * The other nodes' lines are polled each second, so they can be stale: a call
- * taken or ended meanwhile. An agent is left to another node's call for at most
- * `deferMs`; after that this node takes them, so nobody idles on a stale view.
- * An agent on a call (call waiting) is never left to another node: only the node
- * with their calls can offer them another.
+ * taken or ended meanwhile, a node gone but still listed. An agent is left to
+ * other nodes for at most `deferMs` per spell of being available; after that
+ * this node takes them, so nobody idles on a stale view. An agent on a call
+ * (call waiting) is never left to another node: only the node with their calls
+ * can offer them another.
  */
 import type { AgentPresence } from '../agents/presence.js';
 import type { CallRecord } from '../calls/call-record.js';
+import { ranksAhead } from '../routing/rank.js';
 
 /** A call waiting on another node, as its node reported it. */
 export interface RemoteWaiting {
@@ -25,48 +27,55 @@ export interface RemoteWaiting {
   declinedBy: readonly string[];
 }
 
-/** Whether call `a` is served before call `b`: higher priority, then queued earlier, then by id (a total order every node shares). */
-export function ranksAhead(a: Pick<CallRecord, 'priority' | 'queuedAt' | 'callId'>, b: Pick<CallRecord, 'priority' | 'queuedAt' | 'callId'>): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  const qa = a.queuedAt ?? '';
-  const qb = b.queuedAt ?? '';
-  if (qa !== qb) return qa < qb;
-  return a.callId < b.callId;
-}
+export { ranksAhead };
 
 export class RemoteLine {
   private lines = new Map<string, readonly RemoteWaiting[]>();
-  /** `agent|callId` -> when this node first left the agent to that remote call. */
+  /**
+   * `agent|stateSince` -> when this node first left the agent, in this spell of being
+   * available, to any other node's call. One window per spell, however many remote
+   * calls there are or however often they leave and come back to a line.
+   */
   private readonly leftSince = new Map<string, number>();
 
   constructor(private readonly deferMs = 3_000) {}
 
   /** The other nodes' lines as last polled (node -> its waiting calls). */
-  update(lines: ReadonlyMap<string, readonly RemoteWaiting[]>): void {
+  update(lines: ReadonlyMap<string, readonly RemoteWaiting[]>, now: number = Date.now()): void {
     this.lines = new Map(lines);
-    const listed = new Set<string>();
-    for (const list of this.lines.values()) for (const w of list) listed.add(w.record.callId);
-    for (const key of this.leftSince.keys()) if (!listed.has(key.slice(key.indexOf('|') + 1))) this.leftSince.delete(key);
+    // Spells long over (the agent took a call, or their window ran out a while ago).
+    for (const [key, since] of this.leftSince) if (now - since > 10 * this.deferMs) this.leftSince.delete(key);
   }
 
   all(): RemoteWaiting[] {
     return [...this.lines.values()].flat();
   }
 
-  /** Whether `agent` should be left to another node's call waiting ahead of `call` (see the file's comment). */
-  aheadElsewhere(agent: AgentPresence, call: Pick<CallRecord, 'priority' | 'queuedAt' | 'callId'>, now: number = Date.now()): boolean {
-    if (agent.state !== 'available') return false;
-    for (const list of this.lines.values()) {
-      for (const w of list) {
+  /**
+   * For one dispatch: each free agent this node should leave to another node, with the
+   * best-ranked remote call they could take. A local call ranked behind that call is not
+   * offered to them (`ranksAhead(left.get(agent), call)`). Agents whose window ran out are
+   * not in it. Cost: agents x remote calls, once per dispatch.
+   */
+  leftElsewhere(agents: Iterable<AgentPresence>, now: number = Date.now()): Map<string, RemoteWaiting['record']> {
+    const out = new Map<string, RemoteWaiting['record']>();
+    const remote = this.all();
+    if (remote.length === 0) return out;
+    for (const agent of agents) {
+      if (agent.state !== 'available' || !agent.reachable || agent.offeredCallId !== null) continue;
+      let best: RemoteWaiting['record'] | null = null;
+      for (const w of remote) {
         const r = w.record;
-        if (!ranksAhead(r, call) || !agent.queues.includes(r.queue ?? '') || w.declinedBy.includes(agent.username)) continue;
-        if (!(r.skills ?? []).every((s) => agent.skills.includes(s))) continue;
-        const key = `${agent.username}|${r.callId}`;
-        const since = this.leftSince.get(key) ?? now;
-        this.leftSince.set(key, since);
-        if (now - since < this.deferMs) return true;
+        if (best && !ranksAhead(r, best)) continue;
+        if (!agent.queues.includes(r.queue ?? '') || w.declinedBy.includes(agent.username) || !(r.skills ?? []).every((s) => agent.skills.includes(s))) continue;
+        best = r;
       }
+      if (!best) continue;
+      const key = `${agent.username}|${agent.stateSinceMs}`;
+      const since = this.leftSince.get(key) ?? now;
+      this.leftSince.set(key, since);
+      if (now - since < this.deferMs) out.set(agent.username, best);
     }
-    return false;
+    return out;
   }
 }

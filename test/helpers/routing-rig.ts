@@ -49,6 +49,8 @@ export function routingRig(
     flowTexts?: Record<string, string>;
     /** The call center's log (default: silent). */
     log?: pino.Logger;
+    /** Agents whose phone is the widget's softphone (`phoneFollowsWidget`). */
+    softphoneAgents?: string[];
   } = {},
 ) {
   const { routesByNumber = {}, ...cfgInput } = input;
@@ -113,6 +115,7 @@ export function routingRig(
     openIvrCase: (call, req) => ivrCases.push({ callId: call.callId, outcome: req.outcome, queue: req.queue }),
     fallbackQueue: config.ivr.fallbackQueue,
     lookup: opts.lookup ?? lookup,
+    phoneFollowsWidget: (u) => (opts.softphoneAgents ?? []).includes(u),
     ...(opts.lookupTimeoutMs === undefined ? {} : { lookupTimeoutMs: opts.lookupTimeoutMs }),
   });
   const sim = new SimulatorAdapter({ id: 'sim', charsPerSecond: 1000 });
