@@ -171,10 +171,8 @@ export function createSwitchboard(
   const audit = new AuditLog(db);
   const enabledAgents = AgentAdmin.applyConfig(db, agentStore, audit, config.agents);
   const presence = new PresenceBoard([]);
+  // An agent's own maxCalls is stored with them (config file or admin console); null: this default.
   presence.defaultMaxCalls = config.routing.maxCallsPerAgent;
-  // Call waiting is a config setting (not stored with the agent): an agent's own limit, else the default.
-  const maxCallsOf = new Map(config.agents.flatMap((a) => (a.maxCalls !== undefined ? [[a.username, a.maxCalls] as const] : [])));
-  presence.configuredMaxCalls = maxCallsOf;
   // Scale-out mode (docs/scale-out.md): shared presence, cross-node pops, signed sessions.
   const cluster = config.cluster ? createClusterNode({ config: config.cluster, presence, tokenTtlMs: config.auth.tokenTtlMinutes * 60_000, log }) : null;
   const sessions: SessionStoreLike = cluster?.sessions ?? new SessionStore(db, config.auth.tokenTtlMinutes * 60_000);
@@ -206,7 +204,7 @@ export function createSwitchboard(
       : (n) => accountByNumber.get(n) !== undefined || accountByNumber.get(`ACC-${n}`) !== undefined,
   });
   if (config.ivr.watch) flows.registry.watch();
-  for (const a of enabledAgents) presence.upsert({ ...a, maxCalls: maxCallsOf.get(a.username) ?? config.routing.maxCallsPerAgent });
+  for (const a of enabledAgents) presence.upsert(a);
   let callCenter: CallCenter | null = null;
   let agentCallsOf: AgentCalls | null = null;
   const phones = resolvePhoneSettings(config.agents);

@@ -72,6 +72,26 @@ describe('agents CRUD', () => {
     expect(last).toMatchObject({ action: 'agent.updated', before: { skills: ['spanish', 'billing-l2'] }, after: { skills: ['french'] } });
   });
 
+  it('sets an agent\'s calls at once (call waiting): routing takes it at once; null goes back to the default; bad values refused', async () => {
+    const r = await api(srv.url, 'POST', '/api/admin/agents', { token: admin, body: { username: 'wes', displayName: 'Wes', password: 'wes-password', queues: ['support'], maxCalls: 2 } });
+    expect(r.status).toBe(201);
+    expect(r.body.agent.maxCalls).toBe(2);
+    expect(srv.sb.callCenter.presenceOf('wes')?.maxCalls).toBe(2);
+    const p = await api(srv.url, 'PATCH', '/api/admin/agents/wes', { token: admin, body: { maxCalls: 3 } });
+    expect(p.body.agent.maxCalls).toBe(3);
+    expect(srv.sb.callCenter.presenceOf('wes')?.maxCalls).toBe(3);
+    const [last] = await audit('wes');
+    expect(last).toMatchObject({ action: 'agent.updated', before: { maxCalls: 2 }, after: { maxCalls: 3 } });
+    const reset = await api(srv.url, 'PATCH', '/api/admin/agents/wes', { token: admin, body: { maxCalls: null } });
+    expect(reset.body.agent.maxCalls).toBeNull();
+    expect(srv.sb.callCenter.presenceOf('wes')?.maxCalls).toBe(1); // routing.maxCallsPerAgent
+    for (const bad of [0, 5, 1.5, '2']) {
+      const refused = await api(srv.url, 'PATCH', '/api/admin/agents/wes', { token: admin, body: { maxCalls: bad } });
+      expect(refused, JSON.stringify(bad)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', fields: { maxCalls: [expect.stringMatching(/calls from 1 to 4/)] } } } });
+    }
+    expect(srv.sb.callCenter.presenceOf('wes')?.maxCalls).toBe(1);
+  });
+
   it('refuses bad input with codes and writes nothing', async () => {
     const before = [count('agents'), count('audit_log')];
     const cases: Array<[string, string, unknown, number, string]> = [

@@ -55,7 +55,7 @@ function node(name: string, subs: Map<string, Set<(msg: unknown, from: string) =
 }
 
 const agent = (username: string, updatedAt: string, extra: Partial<StoredAgent> = {}): StoredAgent => ({
-  username, displayName: username, passwordHash: 'scrypt$1$1$1$AAAA$BBBB', role: 'agent', queues: ['support'], skills: [], endpoint: null,
+  username, displayName: username, passwordHash: 'scrypt$1$1$1$AAAA$BBBB', role: 'agent', queues: ['support'], skills: [], endpoint: null, maxCalls: null,
   disabled: false, source: 'console', createdAt: '2026-11-22T10:00:00.000Z', updatedAt, ...extra,
 });
 
@@ -97,6 +97,10 @@ describe('agents shared through PostgreSQL', () => {
     a.store.update('lee', { displayName: 'Lee Renamed' }, '2026-11-22T11:00:01.000Z');
     await a.sync.changed('lee');
     await until(() => b.store.find('lee')?.displayName === 'Lee Renamed', 'the rename on b');
+    // Call waiting set in b's console reaches a.
+    b.store.update('lee', { maxCalls: 2 }, '2026-11-22T11:00:07.000Z');
+    await b.sync.changed('lee');
+    await until(() => a.store.find('lee')?.maxCalls === 2, 'maxCalls on a');
     expect(b.store.find('lee')).toMatchObject({ disabled: true });
     // A node starting now has lee, and writes its own newer agent for the others.
     const c = node('c', subs);

@@ -57,17 +57,19 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
     if (mode === 'edit') {
       const name = h('input', { name: 'displayName', value: a.displayName, 'aria-label': 'Display name' });
       const skills = h('input', { id: `skills-${a.username}`, name: 'skills', value: a.skills.join(', '), placeholder: 'spanish, billing-l2', autocapitalize: 'none', spellcheck: 'false' });
+      const calls = maxCallsSelect(`calls-${a.username}`, a.maxCalls);
       form.append(
         h('div', { class: 'field' }, h('label', null, 'Display name'), name),
         h('div', { class: 'field' }, h('label', { for: `role-${a.username}` }, 'Role'), roleSelect(`role-${a.username}`, a.role)),
         queuePicker(queues, a.queues, 'queue'),
         h('div', { class: 'field' }, h('label', { for: `skills-${a.username}` }, 'Skills'), skills),
+        h('div', { class: 'field' }, h('label', { for: `calls-${a.username}` }, 'Calls at once'), calls),
         h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Save'),
       );
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const role = (form.elements.namedItem('role') as HTMLSelectElement).value;
-        void act(`${a.username} saved.`, () => send('PATCH', `/api/admin/agents/${a.username}`, { body: { displayName: name.value, role, queues: picked(form, 'queue'), skills: skillList(skills.value) } })).then((ok) => ok && (open = null));
+        void act(`${a.username} saved.`, () => send('PATCH', `/api/admin/agents/${a.username}`, { body: { displayName: name.value, role, queues: picked(form, 'queue'), skills: skillList(skills.value), maxCalls: maxCallsOf(calls.value) } })).then((ok) => ok && (open = null));
       });
     } else {
       const pw = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: 8, 'aria-label': `New password for ${a.username}` });
@@ -133,13 +135,14 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
     h('div', { class: 'field' }, h('label', { for: 'new-password' }, 'Password'), h('input', { id: 'new-password', name: 'password', type: 'password', autocomplete: 'new-password' })),
     h('div', { class: 'field' }, h('label', { for: 'new-role' }, 'Role'), roleSelect('new-role', 'agent')),
     h('div', { class: 'field' }, h('label', { for: 'new-skills' }, 'Skills'), h('input', { id: 'new-skills', name: 'skills', placeholder: 'spanish, billing-l2', autocapitalize: 'none', spellcheck: 'false' })),
+    h('div', { class: 'field' }, h('label', { for: 'new-calls' }, 'Calls at once'), maxCallsSelect('new-calls', null)),
     queueSlot,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create agent'),
   ) as HTMLFormElement;
   create.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = (n: string) => (create.elements.namedItem(n) as HTMLInputElement).value;
-    const agent = { username: v('username').trim(), displayName: v('displayName').trim(), password: v('password'), role: v('role'), queues: picked(create, 'new-queue'), skills: skillList(v('skills')) };
+    const agent = { username: v('username').trim(), displayName: v('displayName').trim(), password: v('password'), role: v('role'), queues: picked(create, 'new-queue'), skills: skillList(v('skills')), maxCalls: maxCallsOf(v('new-calls')) };
     void act(`${agent.username} created.`, () => send('POST', '/api/admin/agents', { body: agent })).then((ok) => ok && create.reset());
   });
 
@@ -151,4 +154,16 @@ export function agentsView(onChange: () => void): { el: HTMLElement; refresh(): 
   );
   void refresh().catch((err: unknown) => (message.textContent = errorText(err)));
   return { el: section('agents', 'Agents', table, message, done, h('h3', { class: 'sub-title' }, 'New agent'), create), refresh };
+}
+
+/** Calls at once (call waiting, docs/routing.md): the default (`routing.maxCallsPerAgent`), or 1 to 4. */
+function maxCallsSelect(id: string, value: number | null): HTMLSelectElement {
+  const options = [['', 'Default'], ['1', '1 (no call waiting)'], ['2', '2'], ['3', '3'], ['4', '4']].map(([v, label]) =>
+    h('option', { value: v ?? '', selected: String(value ?? '') === v }, label ?? ''),
+  );
+  return h('select', { id, name: id }, options) as HTMLSelectElement;
+}
+
+function maxCallsOf(value: string): number | null {
+  return value === '' ? null : Number(value);
 }

@@ -22,6 +22,8 @@ export interface NewAgent {
   queues: string[];
   skills?: string[] | undefined;
   endpoint?: string | undefined;
+  /** Calls at once (call waiting, 1 to 4); null or absent: `routing.maxCallsPerAgent`. */
+  maxCalls?: number | null | undefined;
 }
 
 export interface AgentAdminDeps {
@@ -56,7 +58,7 @@ export class AgentAdmin {
     const agent = this.d.db.transaction(() => {
       const ok = this.d.store.create({
         username: input.username, displayName: input.displayName, passwordHash, role: input.role,
-        queues: [...new Set(input.queues)], skills: [...new Set(input.skills ?? [])], endpoint: input.endpoint ?? null, source: 'console',
+        queues: [...new Set(input.queues)], skills: [...new Set(input.skills ?? [])], endpoint: input.endpoint ?? null, maxCalls: input.maxCalls ?? null, source: 'console',
       });
       if (!ok) throw new AppError('AGENT_EXISTS', `The username ${input.username} is taken.`);
       const created = this.d.store.find(input.username) as StoredAgent;

@@ -20,6 +20,8 @@ export interface StoredAgent {
   skills: string[];
   /** The PBX endpoint that rings this agent; null: the adapter's default (the simulator's virtual phone). */
   endpoint: string | null;
+  /** Calls at once (call waiting, 1 to 4); null: `routing.maxCallsPerAgent`. */
+  maxCalls: number | null;
   disabled: boolean;
   /** `config`: bootstrapped from the config file; `console`: created by an admin. */
   source: 'config' | 'console';
@@ -45,6 +47,8 @@ export interface AgentPatch {
   queues?: string[] | undefined;
   skills?: string[] | undefined;
   endpoint?: string | null | undefined;
+  /** 1 to 4, or null for `routing.maxCallsPerAgent`. */
+  maxCalls?: number | null | undefined;
   disabled?: boolean | undefined;
 }
 
@@ -56,6 +60,7 @@ interface Row {
   queues: string;
   skills: string;
   endpoint: string | null;
+  max_calls: number | null;
   disabled: number;
   source: 'config' | 'console';
   config_hash: string | null;
@@ -71,6 +76,7 @@ const fromRow = (r: Row): StoredAgent => ({
   queues: JSON.parse(r.queues) as string[],
   skills: JSON.parse(r.skills) as string[],
   endpoint: r.endpoint,
+  maxCalls: r.max_calls ?? null,
   disabled: r.disabled === 1,
   source: r.source,
   createdAt: r.created_at,
@@ -86,7 +92,8 @@ export function publicAgent(a: StoredAgent): PublicAgent {
 const configHash = (a: AgentConfig): string =>
   createHash('sha256')
     // Skills join the hash only when given, so entries written before skills existed keep their hash.
-    .update(JSON.stringify([a.displayName, a.passwordHash, a.role, a.queues, a.endpoint ?? null, ...(a.skills.length ? [a.skills] : [])]))
+    // maxCalls likewise, only when the entry sets it.
+    .update(JSON.stringify([a.displayName, a.passwordHash, a.role, a.queues, a.endpoint ?? null, ...(a.skills.length ? [a.skills] : []), ...(a.maxCalls !== undefined ? [{ maxCalls: a.maxCalls }] : [])]))
     .digest('hex');
 
 /** What applying the config changed, for the audit log. */
@@ -121,13 +128,16 @@ export class AgentStore implements AgentDirectory {
   }
 
   /** Inserts a new agent; returns false when the username is taken. */
-  create(a: Omit<StoredAgent, 'createdAt' | 'updatedAt' | 'disabled' | 'skills'> & { skills?: string[]; configHash?: string | null }, now = new Date().toISOString()): boolean {
+  create(
+    a: Omit<StoredAgent, 'createdAt' | 'updatedAt' | 'disabled' | 'skills' | 'maxCalls'> & { skills?: string[]; maxCalls?: number | null; configHash?: string | null },
+    now = new Date().toISOString(),
+  ): boolean {
     const r = this.db
       .prepare(
-        `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, config_hash, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`,
+        `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, max_calls, disabled, source, config_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`,
       )
-      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills ?? [])]), a.endpoint, a.source, a.configHash ?? null, now, now);
+      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills ?? [])]), a.endpoint, a.maxCalls ?? null, a.source, a.configHash ?? null, now, now);
     return r.changes === 1;
   }
 
@@ -142,12 +152,13 @@ export class AgentStore implements AgentDirectory {
       ...(patch.queues !== undefined ? { queues: [...new Set(patch.queues)] } : {}),
       ...(patch.skills !== undefined ? { skills: [...new Set(patch.skills)] } : {}),
       ...(patch.endpoint !== undefined ? { endpoint: patch.endpoint } : {}),
+      ...(patch.maxCalls !== undefined ? { maxCalls: patch.maxCalls } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
       updatedAt: now,
     };
     this.db
-      .prepare('UPDATE agents SET display_name = ?, role = ?, queues = ?, skills = ?, endpoint = ?, disabled = ?, updated_at = ? WHERE username = ?')
-      .run(next.displayName, next.role, JSON.stringify(next.queues), JSON.stringify(next.skills), next.endpoint, next.disabled ? 1 : 0, now, username);
+      .prepare('UPDATE agents SET display_name = ?, role = ?, queues = ?, skills = ?, endpoint = ?, max_calls = ?, disabled = ?, updated_at = ? WHERE username = ?')
+      .run(next.displayName, next.role, JSON.stringify(next.queues), JSON.stringify(next.skills), next.endpoint, next.maxCalls, next.disabled ? 1 : 0, now, username);
     return next;
   }
 
@@ -169,13 +180,13 @@ export class AgentStore implements AgentDirectory {
     const before = this.find(a.username) ?? null;
     this.db
       .prepare(
-        `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, config_hash, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, max_calls, disabled, source, config_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, password_hash = excluded.password_hash, role = excluded.role,
-           queues = excluded.queues, skills = excluded.skills, endpoint = excluded.endpoint, disabled = excluded.disabled,
+           queues = excluded.queues, skills = excluded.skills, endpoint = excluded.endpoint, max_calls = excluded.max_calls, disabled = excluded.disabled,
            source = excluded.source, config_hash = excluded.config_hash, updated_at = excluded.updated_at`,
       )
-      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills)]), a.endpoint, a.disabled ? 1 : 0, a.source, configHash, a.createdAt, a.updatedAt);
+      .run(a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify([...new Set(a.skills)]), a.endpoint, a.maxCalls, a.disabled ? 1 : 0, a.source, configHash, a.createdAt, a.updatedAt);
     return before;
   }
 
@@ -201,7 +212,7 @@ export class AgentStore implements AgentDirectory {
         listed.add(a.username);
         const hash = configHash(a);
         const before = this.byName.get(a.username);
-        const fields = { displayName: a.displayName, passwordHash: a.passwordHash, role: a.role, queues: [...a.queues], skills: [...new Set(a.skills)], endpoint: a.endpoint ?? null };
+        const fields = { displayName: a.displayName, passwordHash: a.passwordHash, role: a.role, queues: [...a.queues], skills: [...new Set(a.skills)], endpoint: a.endpoint ?? null, maxCalls: a.maxCalls ?? null };
         if (!before) {
           this.create({ username: a.username, ...fields, source: 'config', configHash: hash }, now);
           changes.created.push(this.find(a.username) as StoredAgent);
@@ -211,10 +222,10 @@ export class AgentStore implements AgentDirectory {
         const leftConfig = before.source === 'config' && before.config_hash === null;
         this.db
           .prepare(
-            `UPDATE agents SET display_name = ?, password_hash = ?, role = ?, queues = ?, skills = ?, endpoint = ?, source = 'config', config_hash = ?,
+            `UPDATE agents SET display_name = ?, password_hash = ?, role = ?, queues = ?, skills = ?, endpoint = ?, max_calls = ?, source = 'config', config_hash = ?,
                     disabled = CASE WHEN ? THEN 0 ELSE disabled END, updated_at = ? WHERE username = ?`,
           )
-          .run(fields.displayName, fields.passwordHash, fields.role, JSON.stringify(fields.queues), JSON.stringify(fields.skills), fields.endpoint, hash, leftConfig ? 1 : 0, now, a.username);
+          .run(fields.displayName, fields.passwordHash, fields.role, JSON.stringify(fields.queues), JSON.stringify(fields.skills), fields.endpoint, fields.maxCalls, hash, leftConfig ? 1 : 0, now, a.username);
         changes.updated.push({ before: fromRow(before), after: this.find(a.username) as StoredAgent });
       }
       for (const row of this.all.all()) {

@@ -109,8 +109,6 @@ export class PresenceBoard {
 
   /** `maxCalls` of agents that do not set their own (`routing.maxCallsPerAgent`). */
   defaultMaxCalls = 1;
-  /** Agents' own `maxCalls` from the config: kept for an agent added again (re-enabled in the admin console). */
-  configuredMaxCalls: ReadonlyMap<string, number> = new Map();
 
   get(username: string): AgentPresence | undefined {
     return this.agents.get(username);
@@ -126,18 +124,19 @@ export class PresenceBoard {
    * its state and any call (the object is shared with the call center).
    */
   upsert(
-    a: { username: string; displayName: string; queues: readonly string[]; skills?: readonly string[] | undefined; endpoint?: string | null | undefined; maxCalls?: number | undefined },
+    a: { username: string; displayName: string; queues: readonly string[]; skills?: readonly string[] | undefined; endpoint?: string | null | undefined; maxCalls?: number | null | undefined },
     now: number = Date.now(),
   ): AgentPresence {
     const endpoint = a.endpoint ?? `sim/${a.username}`;
     const skills = [...(a.skills ?? [])];
     const known = this.agents.get(a.username);
-    // A change without maxCalls (the admin console) keeps the agent's limit.
-    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], skills, endpoint, ...(a.maxCalls !== undefined ? { maxCalls: a.maxCalls } : {}) });
+    // maxCalls: a number, null for the default, absent to keep what the agent has.
+    const limit = a.maxCalls === null ? this.defaultMaxCalls : a.maxCalls;
+    if (known) return Object.assign(known, { displayName: a.displayName, queues: [...a.queues], skills, endpoint, ...(limit !== undefined ? { maxCalls: limit } : {}) });
     const added: AgentPresence = {
       username: a.username, displayName: a.displayName, queues: [...a.queues], skills, endpoint,
       state: 'away', awayReason: null, stateSinceMs: now, idleSinceMs: now, offeredCallId: null, callId: null, callIds: [],
-      maxCalls: a.maxCalls ?? this.configuredMaxCalls.get(a.username) ?? this.defaultMaxCalls, reachable: true,
+      maxCalls: limit ?? this.defaultMaxCalls, reachable: true,
     };
     this.agents.set(a.username, added);
     return added;

@@ -152,7 +152,7 @@ export class AgentSync {
 /** Whether two versions of an agent say the same (times aside). */
 function same(x: StoredAgent, y: StoredAgent): boolean {
   return (
-    x.displayName === y.displayName && x.passwordHash === y.passwordHash && x.role === y.role && x.endpoint === y.endpoint && x.disabled === y.disabled &&
+    x.displayName === y.displayName && x.passwordHash === y.passwordHash && x.role === y.role && x.endpoint === y.endpoint && x.disabled === y.disabled && x.maxCalls === y.maxCalls &&
     x.source === y.source && JSON.stringify(x.queues) === JSON.stringify(y.queues) && JSON.stringify(x.skills) === JSON.stringify(y.skills)
   );
 }

@@ -29,6 +29,13 @@ const role = z.enum(['agent', 'supervisor', 'admin'], { error: 'expected agent, 
 const queues = z.array(id, { error: 'expected a list of queue ids' }).max(50, { error: 'at most 50 queues' });
 const skills = z.array(id, { error: 'expected a list of skill ids' }).max(50, { error: 'at most 50 skills' });
 const endpoint = z.string({ error: 'expected a string' }).min(1).max(200, { error: 'at most 200 characters' });
+/** Calls at once (call waiting); null: `routing.maxCallsPerAgent`. */
+const maxCalls = z
+  .number({ error: 'expected a number of calls from 1 to 4, or null for the default' })
+  .int({ error: 'expected a whole number of calls from 1 to 4' })
+  .min(1, { error: 'expected a number of calls from 1 to 4' })
+  .max(4, { error: 'expected a number of calls from 1 to 4' })
+  .nullable();
 
 export const createAgentBody = z.strictObject({
   username: id,
@@ -38,10 +45,11 @@ export const createAgentBody = z.strictObject({
   queues: queues.default([]),
   skills: skills.default([]),
   endpoint: endpoint.optional(),
+  maxCalls: maxCalls.optional(),
 });
 
 export const patchAgentBody = z
-  .strictObject({ displayName: displayName.optional(), role: role.optional(), queues: queues.optional(), skills: skills.optional(), endpoint: endpoint.nullable().optional(), disabled: z.boolean({ error: 'expected true or false' }).optional() })
+  .strictObject({ displayName: displayName.optional(), role: role.optional(), queues: queues.optional(), skills: skills.optional(), endpoint: endpoint.nullable().optional(), maxCalls: maxCalls.optional(), disabled: z.boolean({ error: 'expected true or false' }).optional() })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { error: 'expected at least one field to change' });
 
 export const passwordBody = z.strictObject({ password });

@@ -16,6 +16,7 @@ import { ADAPTER_OVERRIDES_MIGRATION } from '../adapters/overrides.js';
 import { AGENT_SKILLS_MIGRATION, CASE_FIRST_RESPONSE_MIGRATION } from './skills-and-response-migrations.js';
 import { AGENTS_AND_AUDIT_MIGRATION } from './agents-migration.js';
 import { CASE_ESCALATION_MIGRATION } from './escalation-migration.js';
+import { AGENT_MAX_CALLS_MIGRATION } from './agent-max-calls-migration.js';
 import { DatabaseOpenError, SchemaTooNewError } from './errors.js';
 
 /** A better-sqlite3 connection. */
@@ -150,6 +151,7 @@ export const MIGRATIONS: Migration[] = [
   AGENT_SKILLS_MIGRATION,
   CASE_FIRST_RESPONSE_MIGRATION,
   CASE_ESCALATION_MIGRATION,
+  AGENT_MAX_CALLS_MIGRATION,
 ];
 
 /**

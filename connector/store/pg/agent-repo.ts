@@ -19,6 +19,7 @@ interface Row {
   queues: string[];
   skills: string[];
   endpoint: string | null;
+  max_calls: number | null;
   disabled: boolean;
   source: StoredAgent['source'];
   created_at: string;
@@ -35,6 +36,7 @@ const fromRow = (r: Row): SharedAgent => ({
   queues: r.queues,
   skills: r.skills,
   endpoint: r.endpoint,
+  maxCalls: r.max_calls ?? null,
   disabled: r.disabled,
   source: r.source,
   createdAt: r.created_at,
@@ -58,15 +60,15 @@ export class PgAgentRepo implements SharedAgentRepo {
 
   async put(a: StoredAgent, configHash: string | null): Promise<SharedAgent> {
     const { rows } = await this.pool.query<Row>(
-      `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, created_at, updated_at, config_hash)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11, $12)
+      `INSERT INTO agents (username, display_name, password_hash, role, queues, skills, endpoint, disabled, source, created_at, updated_at, config_hash, max_calls)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (username) DO UPDATE SET
          display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-         queues = EXCLUDED.queues, skills = EXCLUDED.skills, endpoint = EXCLUDED.endpoint, disabled = EXCLUDED.disabled,
+         queues = EXCLUDED.queues, skills = EXCLUDED.skills, endpoint = EXCLUDED.endpoint, disabled = EXCLUDED.disabled, max_calls = EXCLUDED.max_calls,
          source = EXCLUDED.source, updated_at = EXCLUDED.updated_at, config_hash = EXCLUDED.config_hash,
          version = agents.version + 1
        RETURNING *`,
-      [a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify(a.skills), a.endpoint, a.disabled, a.source, a.createdAt, a.updatedAt, configHash],
+      [a.username, a.displayName, a.passwordHash, a.role, JSON.stringify(a.queues), JSON.stringify(a.skills), a.endpoint, a.disabled, a.source, a.createdAt, a.updatedAt, configHash, a.maxCalls],
     );
     return fromRow(rows[0]!);
   }

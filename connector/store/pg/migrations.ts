@@ -168,6 +168,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { name: 'contacts, cases and calls', sql: INITIAL_SCHEMA },
   { name: 'agents shared by the nodes', sql: SHARED_AGENTS },
   { name: 'agent versions and config hashes', sql: AGENT_VERSIONS },
+  { name: 'agent max calls', sql: `ALTER TABLE agents ADD COLUMN max_calls integer CHECK (max_calls IS NULL OR max_calls BETWEEN 1 AND 4);` },
 ];
 
 /** How long a process waits for another one's migration before giving up. */
