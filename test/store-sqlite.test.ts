@@ -42,8 +42,8 @@ describe('SQLite escalation migration', () => {
   it('leaves the cases already there with their creator and a created event', () => {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
     const at = MIGRATIONS.findIndex((m) => m.name === 'case assignee and events');
-    expect(at).toBe(MIGRATIONS.length - 1);
-    // A database from the release before: every step but the last.
+    expect(at).toBeGreaterThan(0);
+    // A database from the release before that step: every step before it, then the rest (later steps too).
     const old = new BetterSqlite3(join(dir, 'old.db'));
     migrate(old, MIGRATIONS.slice(0, at));
     old
