@@ -6,13 +6,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentStore, type StoredAgent } from '../connector/agents/agent-store.js';
-import type { ClusterBus } from '../connector/cluster/bus.js';
 import { AgentSync } from '../connector/cluster/agent-sync.js';
 import type { AgentConfig } from '../connector/config/schema.js';
 import { openDatabase } from '../connector/store/db.js';
 import type { DataLayer } from '../connector/store/data-layer.js';
 import { openPostgresDataLayer } from '../connector/store/pg/open.js';
 import { freshSchema } from './helpers/cluster-nodes.js';
+import { fakeBus, fakeBusWorld, reconnected, type FakeBusWorld } from './helpers/fake-bus.js';
 
 const log = pino({ level: 'silent' });
 let db: Awaited<ReturnType<typeof freshSchema>>;
@@ -29,38 +29,14 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Subs = Map<string, Set<(msg: unknown, from: string) => void>>;
-
-/** A bus delivering broadcasts to every other node; `deaf` nodes miss them (a subscriber reconnecting). */
-function busFor(node: string, all: Subs, deaf: Set<string>, reconnect: Map<string, Set<() => void>>): ClusterBus {
-  return {
-    subscribe: (topic: string, fn: (msg: unknown, from: string) => void) => {
-      const set = all.get(`${node}:${topic}`) ?? new Set();
-      all.set(`${node}:${topic}`, set.add(fn));
-      return () => set.delete(fn);
-    },
-    publish: async (topic: string, msg: unknown) => {
-      for (const [key, set] of all) {
-        const target = key.split(':')[0]!;
-        if (target !== node && !deaf.has(target) && key.endsWith(`:${topic}`)) for (const fn of set) fn(msg, node);
-      }
-    },
-    onReconnect: (fn: () => void) => {
-      const set = reconnect.get(node) ?? new Set();
-      reconnect.set(node, set.add(fn));
-      return () => set.delete(fn);
-    },
-  } as unknown as ClusterBus;
-}
-
-interface World { subs: Subs; deaf: Set<string>; reconnect: Map<string, Set<() => void>> }
-const world = (): World => ({ subs: new Map(), deaf: new Set(), reconnect: new Map() });
+type World = FakeBusWorld;
+const world = fakeBusWorld;
 
 /** A node: its own SQLite store, bootstrapped from `config` at `bootAt` (as createSwitchboard does), and its AgentSync. */
 function node(name: string, w: World, config: AgentConfig[] = [], bootAt?: string) {
   const store = new AgentStore(openDatabase(':memory:'));
   if (config.length) store.applyConfig(config, bootAt);
-  const sync = new AgentSync({ repo: layer.agents!, bus: busFor(name, w.subs, w.deaf, w.reconnect), store, applied: () => undefined, log });
+  const sync = new AgentSync({ repo: layer.agents!, bus: fakeBus(name, w), store, applied: () => undefined, log });
   return { store, sync };
 }
 
@@ -68,7 +44,7 @@ function node(name: string, w: World, config: AgentConfig[] = [], bootAt?: strin
 async function restart(n: ReturnType<typeof node>, name: string, w: World, config: AgentConfig[], bootAt: string) {
   n.sync.close();
   n.store.applyConfig(config, bootAt);
-  n.sync = new AgentSync({ repo: layer.agents!, bus: busFor(name, w.subs, w.deaf, w.reconnect), store: n.store, applied: () => undefined, log });
+  n.sync = new AgentSync({ repo: layer.agents!, bus: fakeBus(name, w), store: n.store, applied: () => undefined, log });
   await n.sync.start();
 }
 
@@ -166,7 +142,7 @@ describe('agent sync', () => {
     a.store.update('eve', { disabled: true }, '2026-11-23T12:00:10.000Z');
     await a.sync.changed('eve');
     w.deaf.delete('b');
-    for (const fn of w.reconnect.get('b') ?? []) fn(); // ClusterBus.onReconnect: "reload your state"
+    reconnected('b', w); // ClusterBus.onReconnect: "reload your state"
     await settle();
     expect(b.store.find('eve')?.disabled).toBe(true);
     a.sync.close();

@@ -10,12 +10,12 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentStore, type StoredAgent } from '../connector/agents/agent-store.js';
-import type { ClusterBus } from '../connector/cluster/bus.js';
 import { AgentSync } from '../connector/cluster/agent-sync.js';
 import { openDatabase } from '../connector/store/db.js';
 import type { DataLayer } from '../connector/store/data-layer.js';
 import { openPostgresDataLayer } from '../connector/store/pg/open.js';
 import { freshSchema } from './helpers/cluster-nodes.js';
+import { fakeBus, fakeBusWorld, type FakeBusWorld } from './helpers/fake-bus.js';
 import { POSTGRES_URL } from './helpers/services.js';
 
 const log = pino({ level: 'silent' });
@@ -32,25 +32,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** A bus that delivers each broadcast to every other subscriber at once. */
-function busFor(node: string, all: Map<string, Set<(msg: unknown, from: string) => void>>): ClusterBus {
-  return {
-    subscribe: (topic: string, fn: (msg: unknown, from: string) => void) => {
-      const set = all.get(`${node}:${topic}`) ?? new Set();
-      all.set(`${node}:${topic}`, set.add(fn));
-      return () => set.delete(fn);
-    },
-    publish: async (topic: string, msg: unknown) => {
-      for (const [key, set] of all) if (!key.startsWith(`${node}:`) && key.endsWith(`:${topic}`)) for (const fn of set) fn(msg, node);
-    },
-    onReconnect: () => () => undefined,
-  } as unknown as ClusterBus;
-}
-
-function node(name: string, subs: Map<string, Set<(msg: unknown, from: string) => void>>) {
+function node(name: string, w: FakeBusWorld) {
   const store = new AgentStore(openDatabase(':memory:'));
   const applied: Array<{ after: StoredAgent; before: StoredAgent | null }> = [];
-  const sync = new AgentSync({ repo: layer.agents!, bus: busFor(name, subs), store, applied: (after, before) => applied.push({ after, before }), log });
+  const sync = new AgentSync({ repo: layer.agents!, bus: fakeBus(name, w), store, applied: (after, before) => applied.push({ after, before }), log });
   return { store, sync, applied };
 }
 
@@ -79,7 +64,7 @@ describe('agents shared through PostgreSQL', () => {
   });
 
   it('a change on one node reaches the other, in the order PostgreSQL took them; a starting node catches up', async () => {
-    const subs = new Map<string, Set<(msg: unknown, from: string) => void>>();
+    const subs = fakeBusWorld();
     const a = node('a', subs);
     const b = node('b', subs);
     await a.sync.start();

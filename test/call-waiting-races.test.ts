@@ -3,33 +3,11 @@
  * simulator on fake timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConfigInput } from '../connector/config/schema.js';
-import { agentEntry, routingRig, type RoutingRig } from './helpers/routing-rig.js';
+import { agentEntry } from './helpers/routing-rig.js';
+import { answerCall as answer, dialIn as call, flush, oneQueueRig as rig } from './helpers/one-queue-rig.js';
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-23T15:00:00Z') }));
 afterEach(() => vi.useRealTimers());
-
-const flush = () => vi.advanceTimersByTimeAsync(0);
-const LINE = '+18005550100';
-const base = { queues: [{ id: 'standard', name: 'Standard' }], ivr: { fallbackQueue: 'standard' }, routesByNumber: { [LINE]: 'standard' } };
-
-async function rig(agents: Array<ReturnType<typeof agentEntry> & { maxCalls?: number }>, routing: ConfigInput['routing'] = {}): Promise<RoutingRig> {
-  const r = routingRig({ ...base, agents, routing });
-  await r.sim.connect();
-  return r;
-}
-
-async function call(r: RoutingRig, from: string): Promise<string> {
-  const id = r.sim.startCall(from, LINE);
-  await flush();
-  return id;
-}
-
-async function answer(r: RoutingRig, agent: string, callId: string): Promise<void> {
-  r.center.accept(agent, callId);
-  await flush();
-  expect(r.center.getCall(callId)).toMatchObject({ phase: 'connected', agent });
-}
 
 describe('the waiting call connects just as the first call ends', () => {
   it('the first call is still waiting to be logged (pendingWrapUps) after the waiting call connects', async () => {

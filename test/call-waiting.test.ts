@@ -9,34 +9,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../connector/config/load.js';
-import type { ConfigInput } from '../connector/config/schema.js';
 import { AppError } from '../connector/errors.js';
-import { agentEntry, routingRig, type RoutingRig } from './helpers/routing-rig.js';
+import { agentEntry, type RoutingRig } from './helpers/routing-rig.js';
+import { answerCall as answer, dialIn as call, flush, oneQueueRig as rig } from './helpers/one-queue-rig.js';
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-23T15:00:00Z') }));
 afterEach(() => vi.useRealTimers());
-
-const flush = () => vi.advanceTimersByTimeAsync(0);
-const LINE = '+18005550100';
-const base = { queues: [{ id: 'standard', name: 'Standard' }], ivr: { fallbackQueue: 'standard' }, routesByNumber: { [LINE]: 'standard' } };
-
-async function rig(agents: Array<ReturnType<typeof agentEntry> & { maxCalls?: number }>, routing: ConfigInput['routing'] = {}): Promise<RoutingRig> {
-  const r = routingRig({ ...base, agents, routing });
-  await r.sim.connect();
-  return r;
-}
-
-async function call(r: RoutingRig, from: string): Promise<string> {
-  const id = r.sim.startCall(from, LINE);
-  await flush();
-  return id;
-}
-
-async function answer(r: RoutingRig, agent: string, callId: string): Promise<void> {
-  r.center.accept(agent, callId);
-  await flush();
-  expect(r.center.getCall(callId)).toMatchObject({ phase: 'connected', agent });
-}
 
 function holdEntries(r: RoutingRig, callId: string): string[] {
   return r.sim.transcript(callId).entries.map((e) => e.type).filter((t) => t === 'hold.started' || t === 'hold.stopped');

@@ -7,19 +7,11 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { PbxEvent } from '../adapters/events.js';
-import { agentEntry, routingRig, type RoutingRig } from './helpers/routing-rig.js';
+import { answerCall, dialIn, flush, oneQueueRig } from './helpers/one-queue-rig.js';
+import { agentEntry, type RoutingRig } from './helpers/routing-rig.js';
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-23T15:00:00Z') }));
 afterEach(() => vi.useRealTimers());
-
-const flush = () => vi.advanceTimersByTimeAsync(0);
-const LINE = '+18005550100';
-
-async function call(r: RoutingRig, from: string): Promise<string> {
-  const id = r.sim.startCall(from, LINE);
-  await flush();
-  return id;
-}
 
 /** What the PBX reports when the agent's phone re-INVITEs its leg (ARI ChannelHold / ChannelUnhold). */
 function legHeld(r: RoutingRig, callId: string, held: boolean): void {
@@ -28,19 +20,19 @@ function legHeld(r: RoutingRig, callId: string, held: boolean): void {
   (r.sim as unknown as { events: { emit: (e: PbxEvent) => void } }).events.emit(e);
 }
 
-it('a late echo of the softphone\'s re-INVITE for an earlier swap does not undo the agent\'s later resume', async () => {
-  const r = routingRig({
-    queues: [{ id: 'standard', name: 'Standard' }], ivr: { fallbackQueue: 'standard' }, routesByNumber: { [LINE]: 'standard' },
-    agents: [agentEntry('ann', ['standard'])], routing: { maxCallsPerAgent: 2 },
-  }, { softphoneAgents: ['ann'] });
-  await r.sim.connect();
+/** ann, on the widget's softphone with call waiting, answered c1 then c2 (c1 held by the connector). */
+async function annOnTwoCalls(): Promise<{ r: RoutingRig; c1: string; c2: string }> {
+  const r = await oneQueueRig([agentEntry('ann', ['standard'])], { maxCallsPerAgent: 2 }, { softphoneAgents: ['ann'] });
   r.center.setState('ann', 'available');
-  const c1 = await call(r, '+14155550001');
-  r.center.accept('ann', c1);
-  await flush();
-  const c2 = await call(r, '+14155550002');
-  r.center.accept('ann', c2);
-  await flush();
+  const c1 = await dialIn(r, '+14155550001');
+  await answerCall(r, 'ann', c1);
+  const c2 = await dialIn(r, '+14155550002');
+  await answerCall(r, 'ann', c2);
+  return { r, c1, c2 };
+}
+
+it('a late echo of the softphone\'s re-INVITE for an earlier swap does not undo the agent\'s later resume', async () => {
+  const { r, c1, c2 } = await annOnTwoCalls();
   // c1 was held by the connector (call waiting); the softphone's hold re-INVITE echoes in step: a no-op.
   legHeld(r, c1, true);
   await flush();
@@ -62,18 +54,7 @@ it('a late echo of the softphone\'s re-INVITE for an earlier swap does not undo 
 });
 
 it('one late ChannelHold (the softphone coalesced the rest) leaves both callers on music and the agent talking to nobody', async () => {
-  const r = routingRig({
-    queues: [{ id: 'standard', name: 'Standard' }], ivr: { fallbackQueue: 'standard' }, routesByNumber: { [LINE]: 'standard' },
-    agents: [agentEntry('ann', ['standard'])], routing: { maxCallsPerAgent: 2 },
-  }, { softphoneAgents: ['ann'] });
-  await r.sim.connect();
-  r.center.setState('ann', 'available');
-  const c1 = await call(r, '+14155550001');
-  r.center.accept('ann', c1);
-  await flush();
-  const c2 = await call(r, '+14155550002');
-  r.center.accept('ann', c2);
-  await flush();
+  const { r, c1, c2 } = await annOnTwoCalls();
   r.center.resume('ann', c1);
   r.center.resume('ann', c2);
   await flush();

@@ -634,12 +634,11 @@ export class CallCenter {
     // Call waiting: the call the agent talks to, and the ones on hold. One call: it is the active one unless held.
     const connected = agent.state === 'on-call' ? this.holds.connectedCallsOf(agent) : [];
     const talking = connected.find((c) => c.record.callId === agent.callId && !c.heldByAgent) ?? null;
-    const asActive = (c: LiveCall): ActiveCall => ({ callId: c.record.callId, pop: popOf(c.record), connectedAt: c.record.connectedAt ?? c.record.arrivedAt, ...(c.heldByAgent ? { held: true } : {}) });
-    const activeCall: ActiveCall | null = talking
-      ? asActive(talking)
-      : connected.length === 0 && current && agent.state === 'on-call' && current.connectedAt
-        ? { callId: current.callId, pop: popOf(current), connectedAt: current.connectedAt } // a call of another node (cluster)
-        : null;
+    const activeOf = (r: CallRecord, held: boolean): ActiveCall => ({ callId: r.callId, pop: popOf(r), connectedAt: r.connectedAt ?? r.arrivedAt, ...(held ? { held: true } : {}) });
+    const asActive = (c: LiveCall): ActiveCall => activeOf(c.record, !!c.heldByAgent);
+    // No connected call here but the agent is on one: a call of another node (cluster), from the store.
+    const elsewhere = connected.length === 0 && current?.connectedAt && agent.state === 'on-call' ? current : null;
+    const activeCall: ActiveCall | null = talking ? asActive(talking) : elsewhere ? activeOf(elsewhere, false) : null;
     const pending = this.holds.pendingOf(username).flatMap((id) => wrapUpOf(this.getCall(id)) ?? []);
     const snapshot: SessionSnapshot = {
       agent: this.o.presence.snapshot(agent),

@@ -122,30 +122,32 @@ export class ClusterCalls implements AgentCalls {
     return this.o.local.hasAgent(username);
   }
 
-  async accept(username: string, callId: string): Promise<void> {
-    const node = await this.callOwner(username, 'offer', callId);
-    return node ? this.forward(node, 'accept', { username, callId }) : this.o.local.accept(username, callId);
+  accept(username: string, callId: string): Promise<void> {
+    return this.onOwner('offer', 'accept', username, callId);
   }
 
-  async decline(username: string, callId: string): Promise<void> {
-    const node = await this.callOwner(username, 'offer', callId);
-    return node ? this.forward(node, 'decline', { username, callId }) : this.o.local.decline(username, callId);
+  decline(username: string, callId: string): Promise<void> {
+    return this.onOwner('offer', 'decline', username, callId);
   }
 
-  async hangup(username: string, callId: string): Promise<void> {
-    const a = this.agent(username);
-    const node = await this.callOwner(username, a?.offeredCallId === callId ? 'offer' : 'call', callId);
-    return node ? this.forward(node, 'hangup', { username, callId }) : this.o.local.hangup(username, callId);
+  hangup(username: string, callId: string): Promise<void> {
+    // On a ringing offer a hang-up is a decline: it goes where the offer is.
+    return this.onOwner(this.agent(username)?.offeredCallId === callId ? 'offer' : 'call', 'hangup', username, callId);
   }
 
-  async hold(username: string, callId: string): Promise<void> {
-    const node = await this.callOwner(username, 'call', callId);
-    return node ? this.forward(node, 'hold', { username, callId }) : this.o.local.hold(username, callId);
+  hold(username: string, callId: string): Promise<void> {
+    return this.onOwner('call', 'hold', username, callId);
   }
 
-  async resume(username: string, callId: string): Promise<void> {
-    const node = await this.callOwner(username, 'call', callId);
-    return node ? this.forward(node, 'resume', { username, callId }) : this.o.local.resume(username, callId);
+  resume(username: string, callId: string): Promise<void> {
+    return this.onOwner('call', 'resume', username, callId);
+  }
+
+  /** A request about one call: run on the node that has it (its offer, or its connected call), else here. */
+  private async onOwner(which: 'offer' | 'call', method: 'accept' | 'decline' | 'hangup' | 'hold' | 'resume', username: string, callId: string): Promise<void> {
+    const node = await this.callOwner(username, which, callId);
+    if (node) return this.forward(node, method, { username, callId });
+    await this.o.local[method](username, callId);
   }
 
   async finishWrapUpFor(username: string, callId: string | null): Promise<AgentSnapshot> {

@@ -106,11 +106,10 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
   /** The shared presence runs (agents taken before it starts are read by its own start). */
   let started = false;
   /** Other nodes' waiting calls, refreshed each second: the supervisors' whole line, and one line for routing. */
-  let remote = new Map<string, RemoteWaiting[]>();
   const line = new RemoteLine();
   let poller: NodeJS.Timeout | null = null;
   const pollWaiting = async (): Promise<void> => {
-    const next = new Map<string, RemoteWaiting[]>();
+    const next = new Map<string, readonly RemoteWaiting[]>();
     await Promise.all(
       bus.peers().map(async (node) => {
         try {
@@ -120,11 +119,10 @@ export function createClusterNode(o: { config: ClusterConfig; presence: Presence
             .catch(() => bus.request<unknown[]>(node, 'calls.waiting', {}, { timeoutMs: 900 }));
           next.set(node, answer.map(remoteWaiting));
         } catch {
-          next.set(node, remote.get(node) ?? []); // slow or gone: keep the last view until its heartbeat says
+          next.set(node, line.of(node)); // slow or gone: keep the last view until its heartbeat says
         }
       }),
     );
-    remote = next;
     line.update(next);
     // Calls of ours left waiting for another node's older call: offered now if that call went.
     if (parts && parts.dispatcher.waitingCount > 0) parts.dispatcher.dispatch();

@@ -47,6 +47,11 @@ export class RemoteLine {
     for (const [key, since] of this.leftSince) if (now - since > 10 * this.deferMs) this.leftSince.delete(key);
   }
 
+  /** One node's line as last polled. */
+  of(node: string): readonly RemoteWaiting[] {
+    return this.lines.get(node) ?? [];
+  }
+
   all(): RemoteWaiting[] {
     return [...this.lines.values()].flat();
   }
